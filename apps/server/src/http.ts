@@ -1,0 +1,57 @@
+import cors from '@fastify/cors';
+import { type AppRouter, appRouter, type OnAir } from '@onair/api';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { LogController } from 'fastify';
+
+/** The API's HTTP surface: /trpc (batched HTTP and SSE), health, readiness and metrics. */
+export async function buildHttpServer(onair: OnAir) {
+  const server = Fastify({
+    loggerInstance: onair.logger,
+    // Per-request logs would drown the viewer heartbeats; failures are logged below and in onError.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Batched tRPC calls put every procedure name in the path.
+    routerOptions: { maxParamLength: 5_000 },
+    // SSE streams never end by themselves: close them on shutdown so clients reconnect elsewhere.
+    forceCloseConnections: true,
+  });
+
+  await server.register(cors, {
+    origin: onair.env.CORS_ORIGIN,
+    credentials: true,
+    maxAge: 600,
+  });
+
+  await server.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      maxBatchSize: 100,
+      createContext: ({ req }) => ({ onair, authorization: req.headers.authorization }),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          onair.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  server.get('/healthz', async () => ({ status: 'ok' }));
+
+  server.get('/readyz', async (_request, reply) => {
+    const checks = await onair.checkReady();
+    const ready = checks.redis && checks.database;
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'unavailable',
+      redis: checks.redis ? 'ok' : 'unreachable',
+      database: checks.database ? 'ok' : 'unreachable',
+    });
+  });
+
+  server.get('/metrics', async (_request, reply) => {
+    const { registry } = onair.metrics;
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+
+  return server;
+}
+
+export type HttpServer = Awaited<ReturnType<typeof buildHttpServer>>;

@@ -1,0 +1,108 @@
+import type { LiveSession } from '@onair/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+import { Recorder } from './support/subscriptions';
+
+let world: TestEnvironment;
+let server: TestServer;
+
+beforeAll(async () => {
+  world = await createTestEnvironment('pglite');
+  server = await world.start();
+});
+afterAll(() => world.cleanup());
+
+describe('live.onUpdate', () => {
+  it('starts with the current state of the live and receives its changes', async () => {
+    const live = await server.operator.live.create.mutate({ title: 'Watched' });
+    const recorder = new Recorder<LiveSession>();
+    const subscription = server.client.live.onUpdate.subscribe({ id: live.id }, recorder);
+    try {
+      await recorder.waitFor((event) => event.data.status === 'SCHEDULED');
+      await server.operator.live.start.mutate({ id: live.id });
+      const started = await recorder.waitFor((event) => event.data.status === 'LIVE');
+      expect(started.data.startedAt).not.toBeNull();
+      expect(Number(started.id)).toBeGreaterThan(Number(recorder.events[0]?.id));
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('follows every live when no id is given', async () => {
+    const recorder = new Recorder<LiveSession>();
+    const subscription = server.client.live.onUpdate.subscribe({}, recorder);
+    try {
+      await waitUntilListening(server);
+      const live = await server.operator.live.create.mutate({ title: 'Fresh' });
+      await recorder.waitFor((event) => event.data.id === live.id && event.data.status === 'SCHEDULED');
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('resumes with lastEventId after a reconnect, delivering what happened in between', async () => {
+    const live = await server.operator.live.create.mutate({ title: 'Resumed' });
+    const first = new Recorder<LiveSession>();
+    const before = server.client.live.onUpdate.subscribe({ id: live.id }, first);
+    const seen = await first.waitFor((event) => event.data.id === live.id);
+    before.unsubscribe();
+
+    // While no one listens, the live starts and ends.
+    await server.operator.live.start.mutate({ id: live.id });
+    await server.operator.live.end.mutate({ id: live.id });
+
+    const second = new Recorder<LiveSession>();
+    const after = server.client.live.onUpdate.subscribe({ id: live.id, lastEventId: seen.id }, second);
+    try {
+      const ended = await second.waitFor((event) => event.data.status === 'ENDED');
+      expect(second.events[0]).toBe(ended);
+      expect(Number(ended.id)).toBeGreaterThan(Number(seen.id));
+    } finally {
+      after.unsubscribe();
+    }
+  });
+
+  it('refuses a malformed id with BAD_REQUEST', async () => {
+    const recorder = new Recorder<LiveSession>();
+    const subscription = server.client.live.onUpdate.subscribe({ id: 'nope' }, recorder);
+    try {
+      await expect.poll(() => recorder.errors.length, { timeout: 5_000 }).toBe(1);
+      expect(recorder.errors[0]).toMatchObject({ data: { code: 'BAD_REQUEST' } });
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+});
+
+describe('live.onUpdate across instances', () => {
+  it('survives a server restart: the client reconnects and resumes without a gap', async () => {
+    // Two instances share the data: PostgreSQL (a PGlite directory belongs to one process).
+    const shared = await createTestEnvironment('postgres');
+    const other = await shared.start();
+    const live = await other.operator.live.create.mutate({ title: 'Across restarts' });
+    const recorder = new Recorder<LiveSession>();
+    const first = await shared.start();
+    const subscription = first.client.live.onUpdate.subscribe({ id: live.id }, recorder);
+    try {
+      await recorder.waitFor((event) => event.data.status === 'SCHEDULED');
+      // The subscriber's server goes away; the change happens on another instance meanwhile.
+      await first.stop();
+      await other.operator.live.start.mutate({ id: live.id });
+      const replacement = await shared.start({ PORT: new URL(first.url).port });
+      try {
+        const started = await recorder.waitFor((event) => event.data.status === 'LIVE', 15_000);
+        expect(started.data.id).toBe(live.id);
+      } finally {
+        await replacement.stop();
+      }
+    } finally {
+      subscription.unsubscribe();
+      await shared.cleanup();
+    }
+  });
+});
+
+/** A list-wide subscription has no first event: wait until its Redis subscription is in place. */
+async function waitUntilListening(target: TestServer) {
+  await expect.poll(() => target.onair.realtime.counts().listeners, { timeout: 5_000 }).toBeGreaterThan(0);
+}

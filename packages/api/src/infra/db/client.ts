@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+/** The one database type the domains see: the same queries run on PostgreSQL and PGlite. */
+export type Database = PgDatabase<PgQueryResultHKT>;
+/** A transaction or the database itself. */
+export type Executor = Parameters<Parameters<Database['transaction']>[0]>[0] | Database;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Migrations sit next to this module in the source tree and next to the bundle in `dist/`,
+ * so the same relative URL finds them in both.
+ */
+const defaultMigrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+const MIGRATION_LOCK = 7_246_001;
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL when set; embedded PGlite otherwise. */
+  databaseUrl?: string | undefined;
+  /** PGlite keeps its files under `<dataDir>/pglite`; `memory://` keeps them in memory. */
+  dataDir: string;
+  migrationsFolder?: string;
+}
+
+/** Opens the database and applies pending migrations. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder;
+  if (options.databaseUrl) {
+    const client = postgres(options.databaseUrl, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+    const db = drizzlePostgres(client);
+    // Several processes (API, workers) may start together: one migrates at a time.
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(db, { migrationsFolder });
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+      lock.release();
+    }
+    return {
+      db: db as unknown as Database,
+      kind: 'postgres',
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  const inMemory = options.dataDir === 'memory://';
+  const path = inMemory ? undefined : join(options.dataDir, 'pglite');
+  if (path) mkdirSync(path, { recursive: true });
+  const client = new PGlite(path);
+  const db = drizzlePglite(client);
+  await migratePglite(db, { migrationsFolder });
+  return {
+    db: db as unknown as Database,
+    kind: 'pglite',
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadEnv } from './env';
+
+describe('loadEnv', () => {
+  it('applies the documented defaults', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({
+      PORT: 4000,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: 'onair',
+      DATA_DIR: '.data',
+      VIEWER_TTL_MS: 30_000,
+      WORKER: 'inline',
+      WORKER_CONCURRENCY: 8,
+      SHORT_VIDEO_STAGE_MS: 500,
+      SHORT_VIDEO_FAILURE_RATE: 0,
+      CORS_ORIGIN: ['http://localhost:3000'],
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('runs the worker out of process by default with PostgreSQL', () => {
+    expect(loadEnv({ DATABASE_URL: 'postgres://localhost/onair' }).WORKER).toBe('off');
+    expect(loadEnv({ DATABASE_URL: 'postgres://localhost/onair', WORKER: 'inline' }).WORKER).toBe('inline');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadEnv({ PORT: '', DATABASE_URL: '' })).toMatchObject({ PORT: 4000, DATABASE_URL: undefined });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['REDIS_URL', 'http://localhost'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['VIEWER_TTL_MS', '-5'],
+    ['WORKER', 'sometimes'],
+    ['SHORT_VIDEO_FAILURE_RATE', '1.5'],
+    ['REDIS_PREFIX', 'has spaces'],
+    ['OPERATOR_TOKEN', 'short'],
+  ])('rejects %s=%s with one line naming the variable', (name, value) => {
+    const attempt = () => loadEnv({ [name]: value });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${name} .*\\(got "${value.replace('.', '\\.')}"\\)$`));
+  });
+
+  it('requires OPERATOR_TOKEN in production', () => {
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/OPERATOR_TOKEN is required/);
+    expect(loadEnv({ NODE_ENV: 'production', OPERATOR_TOKEN: 'a-long-enough-production-token' }).OPERATOR_TOKEN).toBe(
+      'a-long-enough-production-token',
+    );
+  });
+});

@@ -1,0 +1,167 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { redisKey } from './redis';
+
+/** A pub/sub topic and the schema of its messages. */
+export interface Channel<T> {
+  name: string;
+  schema: z.ZodType<T>;
+}
+
+export function defineChannel<T>(name: string, schema: z.ZodType<T>): Channel<T> {
+  return { name, schema };
+}
+
+type Listener = (value: unknown) => void;
+
+interface Topic {
+  channel: Channel<unknown>;
+  listeners: Set<Listener>;
+  subscribed: Promise<unknown>;
+}
+
+/**
+ * Real-time fan-out across server instances: one Redis subscriber connection per process (not per
+ * client), reference-counted channel subscriptions, and each message parsed and validated once per
+ * process whatever the number of local listeners.
+ */
+export class RealtimeHub {
+  private readonly topics = new Map<string, Topic>();
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {
+    subscriber.on('message', (redisChannel: string, message: string) => this.deliver(redisChannel, message));
+  }
+
+  private redisChannel(channel: Channel<unknown>): string {
+    return redisKey(this.prefix, 'rt', channel.name);
+  }
+
+  async publish<T>(channel: Channel<T>, value: T): Promise<void> {
+    await this.publisher.publish(this.redisChannel(channel as Channel<unknown>), JSON.stringify(value));
+  }
+
+  /** Resolves once Redis confirms the subscription, so nothing published afterwards is missed. */
+  async listen<T>(channel: Channel<T>, listener: (value: T) => void): Promise<() => void> {
+    const name = this.redisChannel(channel as Channel<unknown>);
+    let topic = this.topics.get(name);
+    if (!topic) {
+      topic = {
+        channel: channel as Channel<unknown>,
+        listeners: new Set(),
+        subscribed: this.subscriber.subscribe(name),
+      };
+      this.topics.set(name, topic);
+    }
+    const entry = listener as Listener;
+    topic.listeners.add(entry);
+    try {
+      await topic.subscribed;
+    } catch (error) {
+      this.remove(name, entry);
+      throw error;
+    }
+    return () => this.remove(name, entry);
+  }
+
+  private remove(name: string, listener: Listener): void {
+    const topic = this.topics.get(name);
+    if (!topic?.listeners.delete(listener) || topic.listeners.size > 0) return;
+    this.topics.delete(name);
+    this.subscriber.unsubscribe(name).catch((error: unknown) => {
+      this.logger.warn({ err: error, channel: name }, 'unsubscribe failed');
+    });
+  }
+
+  private deliver(name: string, message: string): void {
+    const topic = this.topics.get(name);
+    if (!topic) return;
+    let value: unknown;
+    try {
+      value = topic.channel.schema.parse(JSON.parse(message));
+    } catch (error) {
+      this.logger.error({ err: error, channel: name }, 'dropped a malformed real-time message');
+      return;
+    }
+    for (const listener of topic.listeners) listener(value);
+  }
+
+  /** Local listeners and Redis channel subscriptions, for metrics and leak tests. */
+  counts(): { listeners: number; channels: number } {
+    let listeners = 0;
+    for (const topic of this.topics.values()) listeners += topic.listeners.size;
+    return { listeners, channels: this.topics.size };
+  }
+}
+
+/**
+ * Buffers a channel's messages for one subscriber until it reads them. Open it before reading
+ * what was missed (subscribe first, then catch up), and close it in a `finally`. A subscriber that
+ * falls `maxBuffered` messages behind is ended with an error: its client reconnects and resumes
+ * from its last event id instead of the server holding an unbounded backlog.
+ */
+export async function openFeed<T>(
+  hub: RealtimeHub,
+  channel: Channel<T>,
+  signal: AbortSignal | undefined,
+  maxBuffered = 1_000,
+): Promise<Feed<T>> {
+  const feed = new Feed<T>(signal, maxBuffered);
+  feed.unlisten = await hub.listen(channel, (value) => feed.push(value));
+  return feed;
+}
+
+export class Feed<T> implements AsyncIterable<T> {
+  private readonly buffer: T[] = [];
+  private wake: (() => void) | undefined;
+  private overflowed = false;
+  private closed = false;
+  unlisten: (() => void) | undefined;
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    private readonly maxBuffered: number,
+  ) {
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private readonly onAbort = () => this.wake?.();
+
+  push(value: T): void {
+    if (this.buffer.length >= this.maxBuffered) this.overflowed = true;
+    else this.buffer.push(value);
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    try {
+      while (!this.closed && !this.signal?.aborted) {
+        if (this.overflowed) throw new Error('subscriber fell too far behind; reconnect to resume');
+        const next = this.buffer.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unlisten?.();
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.wake?.();
+  }
+}

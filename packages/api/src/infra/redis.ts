@@ -1,0 +1,40 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { someCause } from '../errors';
+
+export type RedisRole = 'command' | 'subscriber' | 'queue';
+
+/**
+ * One factory for every Redis connection, so each role gets the right failure behaviour:
+ * - `command`: API calls fail fast with a clear error while Redis is down, instead of hanging.
+ * - `subscriber` and `queue`: wait for Redis forever (BullMQ requires `maxRetriesPerRequest: null`).
+ */
+export function createRedis(url: string, role: RedisRole, name: string): Redis {
+  const options: RedisOptions = {
+    connectionName: name,
+    lazyConnect: false,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    maxRetriesPerRequest: role === 'command' ? 2 : null,
+    enableAutoPipelining: role === 'command',
+  };
+  return new Redis(url, options);
+}
+
+/** Every key, queue and stream lives under `REDIS_PREFIX`. */
+export function redisKey(prefix: string, ...parts: string[]): string {
+  return [prefix, ...parts].join(':');
+}
+
+/** Keys of one live share a hash tag so a Lua script touching them also runs on a Redis Cluster. */
+export function liveKey(prefix: string, liveId: string, suffix: string): string {
+  return `${prefix}:{live:${liveId}}:${suffix}`;
+}
+
+/** True for errors that mean "Redis is not reachable right now" rather than a bug. */
+export function isRedisUnavailable(error: unknown): boolean {
+  return someCause(
+    error,
+    (cause) =>
+      cause.name === 'MaxRetriesPerRequestError' ||
+      /Connection is closed|ECONNREFUSED|ETIMEDOUT|ECONNRESET|Stream isn't writeable|LOADING/.test(cause.message),
+  );
+}

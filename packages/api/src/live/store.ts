@@ -1,0 +1,73 @@
+import { and, asc, desc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../infra/db/client';
+import type { PageCursor } from '../infra/pagination';
+import type { LiveStatus } from './schema';
+import { type LiveRow, lives } from './tables';
+
+/** Persistence of live sessions; every write takes a fresh `version` from the shared sequence. */
+export const liveStore = {
+  async insert(
+    db: Executor,
+    values: { title: string; scheduledAt: Date | null; createdAt: Date; idempotencyKey: string | null },
+  ): Promise<LiveRow | undefined> {
+    const [row] = await db
+      .insert(lives)
+      .values(values)
+      .onConflictDoNothing({ target: lives.idempotencyKey })
+      .returning();
+    return row;
+  },
+
+  async findById(db: Executor, id: string, forUpdate = false): Promise<LiveRow | undefined> {
+    const query = db.select().from(lives).where(eq(lives.id, id));
+    const [row] = forUpdate ? await query.for('update') : await query;
+    return row;
+  },
+
+  async findByIdempotencyKey(db: Executor, key: string): Promise<LiveRow | undefined> {
+    const [row] = await db.select().from(lives).where(eq(lives.idempotencyKey, key));
+    return row;
+  },
+
+  async updateStatus(
+    db: Executor,
+    id: string,
+    status: LiveStatus,
+    timestamps: { startedAt?: Date; endedAt?: Date },
+  ): Promise<LiveRow> {
+    const [row] = await db
+      .update(lives)
+      .set({ status, ...timestamps, version: sql`nextval('live_version_seq')` })
+      .where(eq(lives.id, id))
+      .returning();
+    if (!row) throw new Error(`live ${id} vanished inside its own transaction`);
+    return row;
+  },
+
+  /** Newest first, keyset-paginated on (createdAt, id) so pages never skip or repeat a row. */
+  async page(db: Executor, options: { status?: LiveStatus; limit: number; after?: PageCursor }): Promise<LiveRow[]> {
+    const conditions: SQL[] = [];
+    if (options.status) conditions.push(eq(lives.status, options.status));
+    if (options.after) {
+      conditions.push(
+        sql`(${lives.createdAt}, ${lives.id}) < (${options.after.createdAt.toISOString()}, ${options.after.id})`,
+      );
+    }
+    return db
+      .select()
+      .from(lives)
+      .where(and(...conditions))
+      .orderBy(desc(lives.createdAt), desc(lives.id))
+      .limit(options.limit);
+  },
+
+  /** Changes after a version, oldest first: what a reconnecting subscriber missed. */
+  async changedSince(db: Executor, version: number, id?: string, limit = 500): Promise<LiveRow[]> {
+    return db
+      .select()
+      .from(lives)
+      .where(and(gt(lives.version, version), id ? eq(lives.id, id) : undefined))
+      .orderBy(asc(lives.version))
+      .limit(limit);
+  },
+};

@@ -1,0 +1,11 @@
+import { liveRouter } from './live/router';
+import { operatorRouter } from './operator/router';
+import { router } from './trpc';
+
+export const appRouter = router({
+  live: liveRouter,
+  operator: operatorRouter,
+});
+
+/** The whole API's type: clients and the dashboard import this and nothing else from the server. */
+export type AppRouter = typeof appRouter;
