@@ -1,0 +1,22 @@
+import { cpSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+// One self-contained bundle per entrypoint, so `start` and `worker` run with plain `node`.
+// PGlite loads its WebAssembly from its own package directory, so it stays an external dependency.
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: ['src/main.ts'],
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  external: ['@electric-sql/pglite'],
+  loader: { '.lua': 'text' },
+  // Bundled CommonJS dependencies still call require().
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+// Migrations are read at start, next to the bundle (see openDatabase).
+cpSync('../../packages/api/src/infra/db/migrations', 'dist/migrations', { recursive: true });
