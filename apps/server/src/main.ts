@@ -9,6 +9,7 @@ async function main() {
   const onair = await createOnAir({ env, logger, operatorToken: token });
   const server = await buildHttpServer(onair);
   await server.listen({ host: env.HOST, port: env.PORT });
+  onair.start();
   if (generated) {
     // Development only (production requires OPERATOR_TOKEN): the operator needs it to sign in.
     process.stdout.write(`\nOnAir operator token (development): ${token}\n\n`);

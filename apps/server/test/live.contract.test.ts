@@ -1,5 +1,5 @@
 import { outbox } from '@onair/api/tables';
-import { TRPCClientError } from '@onair/client';
+import { type AppRouter, TRPCClientError } from '@onair/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.cleanup());
 
-async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<never>> {
+async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
   const error = await promise.then(
     () => {
       throw new Error('expected the call to be refused');
@@ -21,7 +21,7 @@ async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<nev
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<never>;
+  return error as TRPCClientError<AppRouter>;
 }
 
 describe('operator credentials', () => {

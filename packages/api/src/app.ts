@@ -4,9 +4,12 @@ import { createOperatorCheck } from './auth';
 import { someCause } from './errors';
 import { type DatabaseHandle, openDatabase } from './infra/db/client';
 import type { Env } from './infra/env';
+import { EventConsumer } from './infra/event-consumer';
 import { createMetrics, type Metrics } from './infra/metrics';
+import { Outbox } from './infra/outbox/outbox';
+import { OutboxRelay } from './infra/outbox/relay';
 import { RealtimeHub } from './infra/realtime';
-import { createRedis } from './infra/redis';
+import { createRedis, redisKey } from './infra/redis';
 import { LiveService } from './live/service';
 
 /** One running OnAir: its connections and its domain services, wired once at start. */
@@ -17,11 +20,15 @@ export interface OnAir {
   redis: Redis;
   realtime: RealtimeHub;
   metrics: Metrics;
+  outbox: Outbox;
   live: LiveService;
   isOperator(authorization: string | undefined): boolean;
   isDatabaseUnavailable(error: unknown): boolean;
   /** Redis and the database both answer. */
   checkReady(): Promise<{ redis: boolean; database: boolean }>;
+  /** Starts the background work of this process: outbox relay and event consumers. */
+  start(): void;
+  /** Stops background work and closes every connection. */
   close(): Promise<void>;
 }
 
@@ -32,21 +39,49 @@ export interface CreateOnAirOptions {
 }
 
 export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOptions): Promise<OnAir> {
+  // Infrastructure
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-  const redis = createRedis(env.REDIS_URL, 'command', `${env.REDIS_PREFIX}:api`);
-  const subscriber = createRedis(env.REDIS_URL, 'subscriber', `${env.REDIS_PREFIX}:realtime`);
-  for (const [connection, role] of [
-    [redis, 'commands'],
-    [subscriber, 'real-time subscriber'],
-  ] as const) {
+  const connections: Redis[] = [];
+  const connect = (role: Parameters<typeof createRedis>[1], name: string) => {
+    const connection = createRedis(env.REDIS_URL, role, `${env.REDIS_PREFIX}:${name}`);
     connection.on('error', (error: Error) =>
-      logger.warn({ err: error.message }, `Redis (${role}) unavailable; retrying`),
+      logger.warn({ err: error.message }, `Redis (${name}) unavailable; retrying`),
     );
-  }
+    connections.push(connection);
+    return connection;
+  };
+  const redis = connect('command', 'api');
   const metrics = createMetrics();
-  const realtime = new RealtimeHub(redis, subscriber, env.REDIS_PREFIX, logger);
-  const live = new LiveService({ db: database.db, realtime, logger });
+  const realtime = new RealtimeHub(redis, connect('subscriber', 'realtime'), env.REDIS_PREFIX, logger);
+  const outbox = new Outbox();
+  const eventStream = redisKey(env.REDIS_PREFIX, 'events');
+  const relay = new OutboxRelay({
+    db: database.db,
+    redis,
+    outbox,
+    streamKey: eventStream,
+    logger,
+    registry: metrics.registry,
+  });
+  const consumers: EventConsumer[] = [];
+  const consumerFor = (group: string) => {
+    const consumer = new EventConsumer({
+      redis: connect('queue', `events:${group}`),
+      streamKey: eventStream,
+      group,
+      logger,
+      registry: metrics.registry,
+    });
+    consumers.push(consumer);
+    return consumer;
+  };
+  void consumerFor;
+
+  // Domains
+  const live = new LiveService({ db: database.db, outbox, realtime, logger });
+
   const isOperator = createOperatorCheck(operatorToken);
+  let started = false;
 
   return {
     env,
@@ -55,35 +90,33 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     redis,
     realtime,
     metrics,
+    outbox,
     live,
     isOperator,
-    isDatabaseUnavailable: (error) => isDatabaseUnavailable(error),
+    isDatabaseUnavailable,
     async checkReady() {
-      const within = <T>(promise: Promise<T>) =>
+      const answers = (check: () => Promise<unknown>) =>
         Promise.race([
-          promise,
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000)),
-        ]);
-      const [redisOk, databaseOk] = await Promise.all([
-        within(redis.ping()).then(
-          () => true,
-          () => false,
-        ),
-        within(database.ping()).then(
-          () => true,
-          () => false,
-        ),
-      ]);
+          check().then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000)),
+        ]).catch(() => false);
+      const [redisOk, databaseOk] = await Promise.all([answers(() => redis.ping()), answers(() => database.ping())]);
       return { redis: redisOk, database: databaseOk };
     },
+    start() {
+      if (started) return;
+      started = true;
+      relay.start();
+      for (const consumer of consumers) consumer.start();
+    },
     async close() {
-      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+      await Promise.allSettled([relay.stop(), ...consumers.map((consumer) => consumer.stop())]);
+      await Promise.allSettled(connections.map((connection) => connection.quit()));
       await database.close();
     },
   };
 }
 
-/** postgres.js connection failures carry a system error code; PGlite runs in-process and cannot drop. */
 const unavailableCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -94,6 +127,7 @@ const unavailableCodes = new Set([
   '57P03', // cannot_connect_now
 ]);
 
+/** postgres.js connection failures carry a system error code; PGlite runs in-process and cannot drop. */
 function isDatabaseUnavailable(error: unknown): boolean {
   return someCause(error, (cause) => unavailableCodes.has(String((cause as Error & { code?: unknown }).code)));
 }

@@ -52,6 +52,7 @@ export async function createTestEnvironment(kind: 'pglite' | 'postgres' = 'pglit
     const onair = await createOnAir({ env, logger: createLogger(env, 'onair-test'), operatorToken });
     const http = await buildHttpServer(onair);
     await http.listen({ host: env.HOST, port: env.PORT });
+    onair.start();
     const address = http.server.address();
     if (!address || typeof address === 'string') throw new Error('server has no TCP address');
     const url = `http://127.0.0.1:${address.port}`;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { conflict, notFound } from '../errors';
 import type { Database, Executor } from '../infra/db/client';
-import { appendToOutbox } from '../infra/outbox/outbox';
+import type { Outbox } from '../infra/outbox/outbox';
 import { decodeCursor, encodeCursor } from '../infra/pagination';
 import { defineChannel, openFeed, type RealtimeHub } from '../infra/realtime';
 import { emptyViewerStats, type ViewerStats } from '../viewers/schema';
@@ -29,6 +29,7 @@ const liveChanged = defineChannel('live.changed', z.object({ version: z.number()
 
 export interface LiveServiceDeps {
   db: Database;
+  outbox: Outbox;
   realtime: RealtimeHub;
   logger: Logger;
   viewerStats?: ViewerStatsReader;
@@ -37,6 +38,7 @@ export interface LiveServiceDeps {
 
 export class LiveService {
   private readonly db: Database;
+  private readonly outbox: Outbox;
   private readonly realtime: RealtimeHub;
   private readonly logger: Logger;
   private readonly now: () => Date;
@@ -44,6 +46,7 @@ export class LiveService {
 
   constructor(deps: LiveServiceDeps) {
     this.db = deps.db;
+    this.outbox = deps.outbox;
     this.realtime = deps.realtime;
     this.logger = deps.logger;
     this.viewerStats = deps.viewerStats ?? noViewerStats;
@@ -143,6 +146,7 @@ export class LiveService {
       await this.appendEvents(tx, current.status, row);
       return { row, changed: true };
     });
+    if (result.changed) this.outbox.committed();
     const session = await this.toSession(result.row);
     if (result.changed) await this.broadcast(result.row.version, session);
     return session;
@@ -151,14 +155,14 @@ export class LiveService {
   /** Events written in the same transaction as the change. A cancelled live (never LIVE) emits no `live.ended`. */
   private async appendEvents(tx: Executor, from: LiveStatus, row: LiveRow) {
     if (row.status === 'LIVE' && row.startedAt) {
-      await appendToOutbox(tx, liveStarted, {
+      await this.outbox.append(tx, liveStarted, {
         liveId: row.id,
         title: row.title,
         startedAt: row.startedAt.toISOString(),
       });
     }
     if (row.status === 'ENDED' && from === 'LIVE' && row.startedAt && row.endedAt) {
-      await appendToOutbox(tx, liveEnded, {
+      await this.outbox.append(tx, liveEnded, {
         liveId: row.id,
         title: row.title,
         startedAt: row.startedAt.toISOString(),

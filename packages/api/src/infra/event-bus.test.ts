@@ -1,0 +1,138 @@
+import { isNull } from 'drizzle-orm';
+import { Registry } from 'prom-client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { memoryDatabase, silentLogger, testRedis, uniquePrefix } from '../../test/support';
+import type { DatabaseHandle } from './db/client';
+import { EventConsumer } from './event-consumer';
+import { defineEvent } from './events';
+import { Outbox } from './outbox/outbox';
+import { OutboxRelay } from './outbox/relay';
+import { outbox as outboxTable } from './outbox/tables';
+
+const somethingHappened = defineEvent('test.happened', z.object({ n: z.number().int() }));
+
+describe('outbox relay and event consumers', () => {
+  let prefix: string;
+  let redis: ReturnType<typeof testRedis>;
+  let database: DatabaseHandle;
+  let outbox: Outbox;
+  let relay: OutboxRelay;
+  let stream: string;
+  const consumers: EventConsumer[] = [];
+
+  beforeEach(async () => {
+    prefix = uniquePrefix();
+    stream = `${prefix}:events`;
+    redis = testRedis(prefix);
+    database = await memoryDatabase();
+    outbox = new Outbox();
+    relay = new OutboxRelay({
+      db: database.db,
+      redis: redis.connect(),
+      outbox,
+      streamKey: stream,
+      logger: silentLogger,
+      registry: new Registry(),
+      batchSize: 7,
+    });
+  });
+
+  afterEach(async () => {
+    await relay.stop();
+    await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
+    await redis.cleanup();
+    await database.close();
+  });
+
+  const consumer = (group: string, claimIdleMs = 30_000) => {
+    const created = new EventConsumer({
+      redis: redis.connect(),
+      streamKey: stream,
+      group,
+      logger: silentLogger,
+      claimIdleMs,
+      blockMs: 100,
+    });
+    consumers.push(created);
+    return created;
+  };
+
+  const commit = async (count: number) => {
+    await database.db.transaction(async (tx) => {
+      for (let n = 0; n < count; n++) await outbox.append(tx, somethingHappened, { n });
+    });
+    outbox.committed();
+  };
+
+  it('publishes committed events in order, once per consumer group, and marks them published', async () => {
+    const seenByA: number[] = [];
+    const seenByB: number[] = [];
+    consumer('a')
+      .on(somethingHappened, async ({ n }) => {
+        seenByA.push(n);
+      })
+      .start();
+    consumer('b')
+      .on(somethingHappened, async ({ n }) => {
+        seenByB.push(n);
+      })
+      .start();
+    relay.start();
+    await commit(20);
+    const expected = Array.from({ length: 20 }, (_, n) => n);
+    await vi.waitFor(() => expect(seenByA).toEqual(expected), { timeout: 5_000 });
+    await vi.waitFor(() => expect(seenByB).toEqual(expected), { timeout: 5_000 });
+    const unpublished = await database.db.select().from(outboxTable).where(isNull(outboxTable.publishedAt));
+    expect(unpublished).toEqual([]);
+  });
+
+  it('publishes rows committed while no relay ran (a crash after commit) once a relay starts', async () => {
+    await commit(3);
+    const seen: number[] = [];
+    consumer('late')
+      .on(somethingHappened, async ({ n }) => {
+        seen.push(n);
+      })
+      .start();
+    relay.start();
+    await vi.waitFor(() => expect(seen).toEqual([0, 1, 2]), { timeout: 5_000 });
+  });
+
+  it('redelivers an event whose handler failed, and another consumer reclaims what a dead one held', async () => {
+    let attempts = 0;
+    const handled: number[] = [];
+    // This consumer takes the event and dies before acknowledging it.
+    const doomed = consumer('work', 300).on(somethingHappened, async () => {
+      attempts++;
+      void doomed.stop();
+      throw new Error('killed mid-handler');
+    });
+    doomed.start();
+    relay.start();
+    await commit(1);
+    await vi.waitFor(() => expect(attempts).toBe(1), { timeout: 5_000 });
+
+    consumer('work', 300)
+      .on(somethingHappened, async ({ n }) => {
+        handled.push(n);
+      })
+      .start();
+    await vi.waitFor(() => expect(handled).toEqual([0]), { timeout: 10_000 });
+  });
+
+  it('recreates its group and keeps consuming after the stream was deleted (Redis lost its data)', async () => {
+    const seen: number[] = [];
+    consumer('resilient')
+      .on(somethingHappened, async ({ n }) => {
+        seen.push(n);
+      })
+      .start();
+    relay.start();
+    await commit(1);
+    await vi.waitFor(() => expect(seen).toEqual([0]), { timeout: 5_000 });
+    await redis.connect().del(stream);
+    await commit(1);
+    await vi.waitFor(() => expect(seen).toEqual([0, 0]), { timeout: 10_000 });
+  });
+});

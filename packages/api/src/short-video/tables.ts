@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const shortVideoStatus = pgEnum('short_video_status', ['PENDING', 'PROCESSING', 'READY', 'FAILED']);
+
+/** Orders every change to every short video: the tracked id of `shortVideo.onUpdate`. */
+export const shortVideoVersion = pgSequence('short_video_version_seq');
+
+export interface HighlightWindow {
+  startSec: number;
+  endSec: number;
+}
+
+export const shortVideos = pgTable(
+  'short_videos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Unique: one short video per live, whatever the number of deliveries of `live.ended`. */
+    liveId: uuid('live_id').notNull().unique('short_videos_live_id_unique'),
+    liveTitle: text('live_title').notNull(),
+    liveStartedAt: timestamp('live_started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    liveEndedAt: timestamp('live_ended_at', { withTimezone: true, mode: 'date' }).notNull(),
+    status: shortVideoStatus('status').notNull().default('PENDING'),
+    progress: integer('progress').notNull().default(0),
+    stage: text('stage'),
+    /** Stages finished in the current run, so a resumed job never does (or records) one twice. */
+    completedStages: text('completed_stages').array().notNull().default(sql`'{}'::text[]`),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    highlight: jsonb('highlight').$type<HighlightWindow>(),
+    videoUrl: text('video_url'),
+    thumbnailUrl: text('thumbnail_url'),
+    durationSec: doublePrecision('duration_sec'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    version: bigint('version', { mode: 'number' }).notNull().default(sql`nextval('short_video_version_seq')`),
+  },
+  (table) => [
+    index('short_videos_newest_idx').on(table.createdAt.desc(), table.id.desc()),
+    index('short_videos_status_newest_idx').on(table.status, table.createdAt.desc(), table.id.desc()),
+    index('short_videos_version_idx').on(table.version),
+  ],
+);
+
+export type ShortVideoRow = typeof shortVideos.$inferSelect;
