@@ -1,0 +1,73 @@
+/**
+ * Why this proxy exists: the operator token must never reach the browser. It lives in an httpOnly
+ * cookie that page scripts cannot read, and the browser only ever talks to the dashboard's own origin.
+ * Here, on the dashboard server, every tRPC call (batched queries and mutations, and the Server-Sent
+ * Events of subscriptions) is passed to the API with `Authorization: Bearer <token from the cookie>`.
+ *
+ * Bodies stream both ways: the upstream response body is handed on as it arrives, so subscription
+ * events are never buffered (Next's compression is off for the same reason, see next.config.ts).
+ */
+import { apiTrpcUrl } from '@/env';
+import { readOperatorToken } from '@/lib/session';
+
+/** Procedure paths, batched ones included (`live.list,live.get`): nothing else may reach the API with the token. */
+const PROCEDURE_PATH = /^\/api\/trpc\/([A-Za-z0-9_.,]+)$/;
+
+/** Request headers that tRPC and EventSource rely on; everything else (cookies included) stays here. */
+const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type', 'last-event-id', 'trpc-accept'];
+
+async function proxy(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const procedures = PROCEDURE_PATH.exec(url.pathname)?.[1];
+  if (!procedures) return trpcError(404, 'NOT_FOUND', 'No such procedure');
+
+  const headers = new Headers();
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  const token = await readOperatorToken();
+  if (token) headers.set('authorization', `Bearer ${token}`);
+
+  const init: RequestInit & { duplex: 'half' } = {
+    method: request.method,
+    headers,
+    body: request.body,
+    // Required by fetch to send a streamed request body.
+    duplex: 'half',
+    // A closed tab or an ended subscription ends the upstream request, and with it the API's work.
+    signal: request.signal,
+    cache: 'no-store',
+    redirect: 'manual',
+  };
+  let upstream: Response;
+  try {
+    upstream = await fetch(`${apiTrpcUrl}/${procedures}${url.search}`, init);
+  } catch (error) {
+    if (request.signal.aborted) return new Response(null, { status: 499 });
+    console.error('OnAir API unreachable from the dashboard proxy', error);
+    return trpcError(502, 'BAD_GATEWAY', 'The OnAir API is not answering');
+  }
+
+  const responseHeaders = new Headers();
+  const contentType = upstream.headers.get('content-type');
+  if (contentType) responseHeaders.set('content-type', contentType);
+  if (contentType?.startsWith('text/event-stream')) {
+    responseHeaders.set('cache-control', 'no-cache');
+    // Tells nginx-style reverse proxies in front of the dashboard not to buffer the stream either.
+    responseHeaders.set('x-accel-buffering', 'no');
+  } else {
+    responseHeaders.set('cache-control', 'no-store');
+  }
+  return new Response(upstream.body, { status: upstream.status, headers: responseHeaders });
+}
+
+/** An error in tRPC's own shape, so the client reports it like any other. */
+function trpcError(status: number, code: string, message: string): Response {
+  return Response.json(
+    { error: { message, code: -32_000, data: { code, httpStatus: status, path: null, issues: null } } },
+    { status, headers: { 'cache-control': 'no-store' } },
+  );
+}
+
+export { proxy as GET, proxy as POST };
