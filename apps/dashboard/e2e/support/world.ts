@@ -1,0 +1,13 @@
+import { createOnAirClient } from '@onair/client';
+
+/** Where the end-to-end world runs (see playwright.config.ts): ports apart from the dev servers'. */
+export const API_ORIGIN = 'http://127.0.0.1:4100';
+export const DASHBOARD_ORIGIN = 'http://127.0.0.1:3100';
+
+/** The operator token the test API is started with (30 characters, a test value only). */
+export const OPERATOR_TOKEN = 'e2e-operator-token-0123456789a';
+
+/** The typed client as any Node program would use it, straight to the API: another operator's screen. */
+export function operatorClient() {
+  return createOnAirClient({ url: `${API_ORIGIN}/trpc`, token: OPERATOR_TOKEN });
+}

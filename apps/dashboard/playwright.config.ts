@@ -1,0 +1,68 @@
+import { defineConfig, devices } from '@playwright/test';
+import { API_ORIGIN, DASHBOARD_ORIGIN, OPERATOR_TOKEN } from './e2e/support/world';
+
+/**
+ * End-to-end tests of the built dashboard against the built API (`pnpm build` first; turbo's `test`
+ * depends on `build`). Browsers are never downloaded: the system Chromium is used.
+ */
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results',
+  reporter: 'list',
+  retries: 0,
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    ...devices['Desktop Chrome'],
+    baseURL: DASHBOARD_ORIGIN,
+    screenshot: 'on',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: [
+    {
+      name: 'api',
+      command: 'node e2e/run-api.mjs',
+      url: `${API_ORIGIN}/readyz`,
+      env: {
+        PORT: new URL(API_ORIGIN).port,
+        HOST: '127.0.0.1',
+        OPERATOR_TOKEN,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'test',
+        // Only the browser's origin is the dashboard; the API is called from the dashboard server and Node.
+        CORS_ORIGIN: DASHBOARD_ORIGIN,
+      },
+      // The API and run-api.mjs both get SIGTERM: the API closes cleanly, then its Redis keys and data go.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      name: 'dashboard',
+      command: `next start --hostname 127.0.0.1 --port ${new URL(DASHBOARD_ORIGIN).port}`,
+      url: `${DASHBOARD_ORIGIN}/sign-in`,
+      env: { API_URL: API_ORIGIN, NEXT_TELEMETRY_DISABLED: '1' },
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
+});
