@@ -10,7 +10,13 @@ import { Outbox } from './infra/outbox/outbox';
 import { OutboxRelay } from './infra/outbox/relay';
 import { RealtimeHub } from './infra/realtime';
 import { createRedis, redisKey } from './infra/redis';
+import { liveEnded } from './live/events';
 import { LiveService } from './live/service';
+import { LiveStatusMirror } from './live/status-mirror';
+import { allStatsChannel, StatsFanout, StatsPublisher } from './viewers/fanout';
+import { PresenceStore } from './viewers/presence';
+import { ViewerService } from './viewers/service';
+import { Sweeper } from './viewers/sweeper';
 
 /** One running OnAir: its connections and its domain services, wired once at start. */
 export interface OnAir {
@@ -22,6 +28,7 @@ export interface OnAir {
   metrics: Metrics;
   outbox: Outbox;
   live: LiveService;
+  viewers: ViewerService;
   isOperator(authorization: string | undefined): boolean;
   isDatabaseUnavailable(error: unknown): boolean;
   /** Redis and the database both answer. */
@@ -75,10 +82,26 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     consumers.push(consumer);
     return consumer;
   };
-  void consumerFor;
 
   // Domains
-  const live = new LiveService({ db: database.db, outbox, realtime, logger });
+  const statusMirror = new LiveStatusMirror(redis, env.REDIS_PREFIX, logger);
+  const live = new LiveService({ db: database.db, outbox, statusMirror, realtime, logger });
+  const presence = new PresenceStore(redis, env.REDIS_PREFIX);
+  const statsPublisher = new StatsPublisher(realtime, logger);
+  const viewers: ViewerService = new ViewerService({
+    db: database.db,
+    presence,
+    publisher: statsPublisher,
+    fanout: new StatsFanout(realtime, (liveId) => viewers.current(liveId), metrics.registry),
+    liveStatus: (liveId) => live.statusForViewers(liveId),
+    logger,
+    registry: metrics.registry,
+  });
+  // The live domain reads viewer counts through ports, never the viewers' internals.
+  live.viewerStats = (liveIds) => viewers.statsOf(liveIds);
+  live.watchViewerStats = (listener) => realtime.listen(allStatsChannel, listener);
+  const sweeper = new Sweeper(viewers, env.VIEWER_TTL_MS, logger);
+  consumerFor('viewers').on(liveEnded, ({ liveId }) => viewers.freeze(liveId));
 
   const isOperator = createOperatorCheck(operatorToken);
   let started = false;
@@ -92,6 +115,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     metrics,
     outbox,
     live,
+    viewers,
     isOperator,
     isDatabaseUnavailable,
     async checkReady() {
@@ -108,9 +132,12 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       started = true;
       relay.start();
       for (const consumer of consumers) consumer.start();
+      sweeper.start();
     },
     async close() {
-      await Promise.allSettled([relay.stop(), ...consumers.map((consumer) => consumer.stop())]);
+      await Promise.allSettled([relay.stop(), sweeper.stop(), ...consumers.map((consumer) => consumer.stop())]);
+      statsPublisher.close();
+      viewers.fanout.close();
       await Promise.allSettled(connections.map((connection) => connection.quit()));
       await database.close();
     },

@@ -1,10 +1,12 @@
 import { liveRouter } from './live/router';
 import { operatorRouter } from './operator/router';
 import { router } from './trpc';
+import { viewerRouter } from './viewers/router';
 
 export const appRouter = router({
   live: liveRouter,
   operator: operatorRouter,
+  viewer: viewerRouter,
 });
 
 /** The whole API's type: clients and the dashboard import this and nothing else from the server. */

@@ -100,22 +100,11 @@ export class RealtimeHub {
 }
 
 /**
- * Buffers a channel's messages for one subscriber until it reads them. Open it before reading
- * what was missed (subscribe first, then catch up), and close it in a `finally`. A subscriber that
- * falls `maxBuffered` messages behind is ended with an error: its client reconnects and resumes
- * from its last event id instead of the server holding an unbounded backlog.
+ * Buffers real-time messages for one subscriber until it reads them. Listen before reading what
+ * was missed (subscribe first, then catch up), set `unlisten`, and close it in a `finally`. A
+ * subscriber that falls `maxBuffered` messages behind is ended with an error: its client reconnects
+ * and resumes from its last event id instead of the server holding an unbounded backlog.
  */
-export async function openFeed<T>(
-  hub: RealtimeHub,
-  channel: Channel<T>,
-  signal: AbortSignal | undefined,
-  maxBuffered = 1_000,
-): Promise<Feed<T>> {
-  const feed = new Feed<T>(signal, maxBuffered);
-  feed.unlisten = await hub.listen(channel, (value) => feed.push(value));
-  return feed;
-}
-
 export class Feed<T> implements AsyncIterable<T> {
   private readonly buffer: T[] = [];
   private wake: (() => void) | undefined;
@@ -163,5 +152,42 @@ export class Feed<T> implements AsyncIterable<T> {
     this.unlisten?.();
     this.signal?.removeEventListener('abort', this.onAbort);
     this.wake?.();
+  }
+}
+
+/**
+ * An async iterable that holds only the newest value: a slow reader skips stale intermediate values
+ * and always ends on the latest. Ends when `signal` aborts.
+ */
+export class LatestValue<T> implements AsyncIterable<T> {
+  private value: T | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly signal: AbortSignal | undefined) {}
+
+  put(value: T): void {
+    this.value = value;
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    const onAbort = () => this.wake?.();
+    this.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      while (!this.signal?.aborted) {
+        if (this.value !== undefined) {
+          const value = this.value;
+          this.value = undefined;
+          yield value;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+      }
+    } finally {
+      this.signal?.removeEventListener('abort', onAbort);
+    }
   }
 }

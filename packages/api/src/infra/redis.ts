@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import { someCause } from '../errors';
 
@@ -37,4 +39,33 @@ export function isRedisUnavailable(error: unknown): boolean {
       cause.name === 'MaxRetriesPerRequestError' ||
       /Connection is closed|ECONNREFUSED|ETIMEDOUT|ECONNRESET|Stream isn't writeable|LOADING/.test(cause.message),
   );
+}
+
+/**
+ * A Lua script run by hash (EVALSHA), loaded on first use and again after a Redis restart
+ * (NOSCRIPT). Scripts live in `.lua` files next to their domain; see `readLua`.
+ */
+export class LuaScript {
+  private readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+/**
+ * Reads a Lua file shipped beside the module that uses it. The server bundle copies `.lua` files
+ * next to itself (apps/server/build.mjs), so the same relative URL resolves in source and in `dist/`.
+ */
+export function readLua(url: URL): LuaScript {
+  return new LuaScript(readFileSync(url, 'utf8'));
 }

@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { liveIdSchema } from '../ids';
 import { viewerStatsSchema } from '../viewers/schema';
 
 export const liveStatusSchema = z.enum(['SCHEDULED', 'LIVE', 'ENDED']);
 export type LiveStatus = z.infer<typeof liveStatusSchema>;
-
-export const liveIdSchema = z.uuid({ error: 'must be a UUID' });
 
 export const createLiveInput = z.object({
   title: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),

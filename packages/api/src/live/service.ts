@@ -5,7 +5,7 @@ import { conflict, notFound } from '../errors';
 import type { Database, Executor } from '../infra/db/client';
 import type { Outbox } from '../infra/outbox/outbox';
 import { decodeCursor, encodeCursor } from '../infra/pagination';
-import { defineChannel, openFeed, type RealtimeHub } from '../infra/realtime';
+import { defineChannel, Feed, type RealtimeHub } from '../infra/realtime';
 import { emptyViewerStats, type ViewerStats } from '../viewers/schema';
 import { liveEnded, liveStarted } from './events';
 import {
@@ -16,6 +16,7 @@ import {
   liveSessionSchema,
 } from './schema';
 import { type LiveAction, transition } from './state';
+import type { LiveStatusMirror } from './status-mirror';
 import { liveStore } from './store';
 import type { LiveRow } from './tables';
 
@@ -24,12 +25,21 @@ export type ViewerStatsReader = (liveIds: string[]) => Promise<Map<string, Viewe
 
 export const noViewerStats: ViewerStatsReader = async () => new Map();
 
+export interface VersionedViewerStats {
+  version: number;
+  stats: ViewerStats;
+}
+
+/** Follows every live's viewer counts; resolves once listening, with the function that stops it. */
+export type ViewerStatsWatcher = (listener: (update: VersionedViewerStats) => void) => Promise<() => void>;
+
 /** A committed change to a live, as broadcast to every server instance. */
 const liveChanged = defineChannel('live.changed', z.object({ version: z.number().int(), session: liveSessionSchema }));
 
 export interface LiveServiceDeps {
   db: Database;
   outbox: Outbox;
+  statusMirror: LiveStatusMirror;
   realtime: RealtimeHub;
   logger: Logger;
   viewerStats?: ViewerStatsReader;
@@ -39,14 +49,17 @@ export interface LiveServiceDeps {
 export class LiveService {
   private readonly db: Database;
   private readonly outbox: Outbox;
+  private readonly statusMirror: LiveStatusMirror;
   private readonly realtime: RealtimeHub;
   private readonly logger: Logger;
   private readonly now: () => Date;
   viewerStats: ViewerStatsReader;
+  watchViewerStats: ViewerStatsWatcher = async () => () => {};
 
   constructor(deps: LiveServiceDeps) {
     this.db = deps.db;
     this.outbox = deps.outbox;
+    this.statusMirror = deps.statusMirror;
     this.realtime = deps.realtime;
     this.logger = deps.logger;
     this.viewerStats = deps.viewerStats ?? noViewerStats;
@@ -102,36 +115,83 @@ export class LiveService {
   }
 
   /**
-   * Changes to one live (or to all), tracked by version. Subscribes first, then replays what the
-   * client missed since `lastEventId`, then follows the live feed, skipping anything already sent.
+   * Changes to one live (or to all), viewer counts included, tracked as `<live version>.<stats
+   * version>`. Subscribes first, then sends what the client missed (a followed live's current state;
+   * for all lives, those changed since `lastEventId` and those on air, whose counts moved meanwhile),
+   * then follows both feeds, never sending anything older than what was sent.
    */
   async *updates(input: { id?: string | undefined; lastEventId?: string | null | undefined }, signal?: AbortSignal) {
-    const feed = await openFeed(this.realtime, liveChanged, signal);
+    type Change =
+      | { kind: 'live'; version: number; session: LiveSession }
+      | { kind: 'stats'; update: VersionedViewerStats };
+    const feed = new Feed<Change>(signal, 1_000);
+    const stopLives = await this.realtime.listen(liveChanged, (change) => feed.push({ kind: 'live', ...change }));
+    const stopStats = await this.watchViewerStats((update) => feed.push({ kind: 'stats', update })).catch(
+      (error: unknown) => {
+        stopLives();
+        throw error;
+      },
+    );
+    feed.unlisten = () => {
+      stopLives();
+      stopStats();
+    };
     try {
-      const sent = new Map<string, number>();
-      const after = parseVersion(input.lastEventId);
-      if (after !== undefined) {
-        for (const row of await liveStore.changedSince(this.db, after, input.id)) {
-          sent.set(row.id, row.version);
-          yield tracked(String(row.version), await this.toSession(row));
+      const sent = new Map<string, { version: number; statsVersion: number; session: LiveSession }>();
+      const emit = (version: number, statsVersion: number, session: LiveSession) => {
+        sent.set(session.id, { version, statsVersion, session });
+        return tracked(`${version}.${statsVersion}`, session);
+      };
+      for (const row of await this.missed(input)) yield emit(row.version, 0, await this.toSession(row));
+
+      for await (const change of feed) {
+        if (change.kind === 'live') {
+          const { version, session } = change;
+          if (input.id && session.id !== input.id) continue;
+          // Commits can be published out of order across lives, so "already sent" is per live.
+          const previous = sent.get(session.id);
+          if (previous && previous.version >= version) continue;
+          yield emit(version, previous?.statsVersion ?? 0, session);
+          continue;
         }
-      } else if (input.id) {
-        // A client following one live starts from its current state.
-        const row = await liveStore.findById(this.db, input.id);
-        if (!row) throw notFound('live', input.id);
-        sent.set(row.id, row.version);
-        yield tracked(String(row.version), await this.toSession(row));
-      }
-      for await (const { version, session } of feed) {
-        if (input.id && session.id !== input.id) continue;
-        // Commits can be published out of order across lives, so "already sent" is per live.
-        if ((sent.get(session.id) ?? -1) >= version) continue;
-        sent.set(session.id, version);
-        yield tracked(String(version), session);
+        const { liveId } = change.update.stats;
+        if (input.id && liveId !== input.id) continue;
+        let previous = sent.get(liveId);
+        if (!previous) {
+          const row = await liveStore.findById(this.db, liveId);
+          if (!row) continue;
+          previous = { version: row.version, statsVersion: 0, session: await this.toSession(row) };
+        }
+        if (previous.statsVersion >= change.update.version) continue;
+        yield emit(previous.version, change.update.version, { ...previous.session, stats: change.update.stats });
       }
     } finally {
       feed.close();
     }
+  }
+
+  private async missed(input: {
+    id?: string | undefined;
+    lastEventId?: string | null | undefined;
+  }): Promise<LiveRow[]> {
+    if (input.id) {
+      const row = await liveStore.findById(this.db, input.id);
+      if (!row) throw notFound('live', input.id);
+      return [row];
+    }
+    const after = parseVersion(input.lastEventId);
+    if (after === undefined) return [];
+    const changed = await liveStore.changedSince(this.db, after);
+    const onAir = await liveStore.page(this.db, { status: 'LIVE', limit: 100 });
+    const seen = new Set(changed.map((row) => row.id));
+    return [...changed, ...onAir.filter((row) => !seen.has(row.id))];
+  }
+
+  /** The status of a live for the viewers domain, refreshing the Redis mirror it reads. */
+  async statusForViewers(id: string): Promise<LiveStatus | undefined> {
+    const row = await liveStore.findById(this.db, id);
+    if (row) await this.statusMirror.fill(id, row.status);
+    return row?.status;
   }
 
   private async apply(id: string, action: LiveAction): Promise<LiveSession> {
@@ -146,6 +206,9 @@ export class LiveService {
       await this.appendEvents(tx, current.status, row);
       return { row, changed: true };
     });
+    // Mirror before announcing, so the viewers' scripts refuse joins after the end before anyone
+    // hears of it; repeated even when unchanged, so a retried start or end repairs a failed write.
+    await this.statusMirror.set(id, result.row.status);
     if (result.changed) this.outbox.committed();
     const session = await this.toSession(result.row);
     if (result.changed) await this.broadcast(result.row.version, session);
@@ -211,7 +274,8 @@ function timestampsFor(status: LiveStatus, now: Date): { startedAt?: Date; ended
   return {};
 }
 
+/** The live version of a tracked id `<live version>.<stats version>`. */
 function parseVersion(lastEventId: string | null | undefined): number | undefined {
-  if (!lastEventId || !/^\d{1,15}$/.test(lastEventId)) return undefined;
-  return Number(lastEventId);
+  const match = lastEventId ? /^(\d{1,15})(\.\d{1,15})?$/.exec(lastEventId) : null;
+  return match ? Number(match[1]) : undefined;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { liveIdSchema } from '../ids';
 
 export const viewerStatsSchema = z.object({
   liveId: z.uuid(),
@@ -14,3 +15,16 @@ export type ViewerStats = z.infer<typeof viewerStatsSchema>;
 export function emptyViewerStats(liveId: string, at: Date): ViewerStats {
   return { liveId, current: 0, peak: 0, unique: 0, updatedAt: at.toISOString() };
 }
+
+/** What a viewer id may be: short, and safe to embed anywhere (keys, logs, URLs). */
+export const viewerIdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'may only contain letters, digits and _ . : -');
+
+export const presenceInput = z.object({ liveId: liveIdSchema, viewerId: viewerIdSchema });
+export const statsInput = z.object({ liveId: liveIdSchema });
+export const statsUpdatesInput = z.object({ liveId: liveIdSchema, lastEventId: z.string().max(64).nullish() });
+
+export type PresenceInput = z.infer<typeof presenceInput>;

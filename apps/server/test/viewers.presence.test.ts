@@ -1,0 +1,191 @@
+import { viewerSummaries } from '@onair/api/tables';
+import { type AppRouter, TRPCClientError } from '@onair/client';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+
+let world: TestEnvironment;
+let server: TestServer;
+
+beforeAll(async () => {
+  world = await createTestEnvironment('pglite');
+  server = await world.start({ VIEWER_TTL_MS: '1500' });
+});
+afterAll(() => world.cleanup());
+
+async function liveOnAir(title = 'On air') {
+  const live = await server.operator.live.create.mutate({ title });
+  await server.operator.live.start.mutate({ id: live.id });
+  return live.id;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(TRPCClientError);
+  return error as TRPCClientError<AppRouter>;
+}
+
+describe('viewer presence', () => {
+  it('counts a viewer once under 1,000 concurrent joins', async () => {
+    const liveId = await liveOnAir();
+    const results = await Promise.all(
+      Array.from({ length: 1_000 }, () => server.client.viewer.join.mutate({ liveId, viewerId: 'same-viewer' })),
+    );
+    expect(results.filter((result) => result.joined)).toHaveLength(1);
+    expect(await server.client.viewer.stats.query({ liveId })).toMatchObject({ current: 1, peak: 1, unique: 1 });
+  });
+
+  it('ends at 0, never below, when 200 viewers join and leave 3 times each, interleaved', async () => {
+    const liveId = await liveOnAir();
+    const viewers = Array.from({ length: 200 }, (_, index) => `viewer-${index}`);
+    const observed: number[] = [];
+    let done = false;
+    const sampler = (async () => {
+      while (!done) {
+        observed.push((await server.client.viewer.stats.query({ liveId })).current);
+      }
+    })();
+    await Promise.all(
+      viewers.map(async (viewerId) => {
+        for (let round = 0; round < 3; round++) {
+          await Promise.all([
+            server.client.viewer.join.mutate({ liveId, viewerId }),
+            server.client.viewer.join.mutate({ liveId, viewerId }),
+          ]);
+          await server.client.viewer.leave.mutate({ liveId, viewerId });
+        }
+      }),
+    );
+    done = true;
+    await sampler;
+    const stats = await server.client.viewer.stats.query({ liveId });
+    expect(stats.current).toBe(0);
+    expect(Math.min(...observed)).toBeGreaterThanOrEqual(0);
+    expect(observed.length).toBeGreaterThan(0);
+    expect(stats.peak).toBeLessThanOrEqual(200);
+    expect(stats.peak).toBeGreaterThan(0);
+    expect(Math.abs(stats.unique - 200)).toBeLessThanOrEqual(4);
+  });
+
+  it('expires silent viewers within the TTL plus one sweep, without a leave, and ignores their late leave', async () => {
+    const liveId = await liveOnAir();
+    const viewers = Array.from({ length: 50 }, (_, index) => `v${index}`);
+    await Promise.all(viewers.map((viewerId) => server.client.viewer.join.mutate({ liveId, viewerId })));
+    expect((await server.client.viewer.stats.query({ liveId })).current).toBe(50);
+
+    const keepers = viewers.slice(0, 20);
+    const silent = viewers.slice(20);
+    const started = Date.now();
+    const heartbeats = setInterval(() => {
+      for (const viewerId of keepers) void server.client.viewer.heartbeat.mutate({ liveId, viewerId });
+    }, 400);
+    try {
+      await vi.waitFor(async () => expect((await server.client.viewer.stats.query({ liveId })).current).toBe(20), {
+        timeout: 5_000,
+        interval: 50,
+      });
+      // TTL (1.5 s) plus one sweep period (300 ms), with room for a loaded machine.
+      expect(Date.now() - started).toBeLessThan(1_500 + 300 + 1_000);
+      const late = await server.client.viewer.leave.mutate({ liveId, viewerId: silent[0] as string });
+      expect(late.left).toBe(false);
+      expect(late.stats.current).toBe(20);
+      // Kept viewers stay well past the TTL.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect((await server.client.viewer.stats.query({ liveId })).current).toBe(20);
+    } finally {
+      clearInterval(heartbeats);
+    }
+    expect((await server.client.viewer.stats.query({ liveId })).peak).toBe(50);
+  });
+
+  it('lets an expired viewer that is still watching come back with a heartbeat', async () => {
+    const liveId = await liveOnAir();
+    await server.client.viewer.join.mutate({ liveId, viewerId: 'sleepy' });
+    await vi.waitFor(async () => expect((await server.client.viewer.stats.query({ liveId })).current).toBe(0), {
+      timeout: 5_000,
+      interval: 100,
+    });
+    const back = await server.client.viewer.heartbeat.mutate({ liveId, viewerId: 'sleepy' });
+    expect(back.stats).toMatchObject({ current: 1, unique: 1 });
+  });
+
+  it('refuses joins before the start and after the end with CONFLICT, and a leave after the end changes nothing', async () => {
+    const live = await server.operator.live.create.mutate({ title: 'Not yet' });
+    const early = await refusal(server.client.viewer.join.mutate({ liveId: live.id, viewerId: 'eager' }));
+    expect(early.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
+    await refusal(server.client.viewer.heartbeat.mutate({ liveId: live.id, viewerId: 'eager' }));
+
+    await server.operator.live.start.mutate({ id: live.id });
+    await server.client.viewer.join.mutate({ liveId: live.id, viewerId: 'fan' });
+    await server.client.viewer.join.mutate({ liveId: live.id, viewerId: 'other-fan' });
+    await server.operator.live.end.mutate({ id: live.id });
+
+    const late = await refusal(server.client.viewer.join.mutate({ liveId: live.id, viewerId: 'late' }));
+    expect(late.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
+    const leave = await server.client.viewer.leave.mutate({ liveId: live.id, viewerId: 'fan' });
+    expect(leave.left).toBe(false);
+    // The end froze the audience into the database: peak and unique stay, nobody is watching.
+    await vi.waitFor(
+      async () => {
+        const [summary] = await server.onair.database.db
+          .select()
+          .from(viewerSummaries)
+          .where(eq(viewerSummaries.liveId, live.id));
+        expect(summary).toMatchObject({ peak: 2, unique: 2 });
+        expect(summary?.timeline.at(-1)?.count).toBe(2);
+      },
+      { timeout: 5_000 },
+    );
+    expect(await server.client.viewer.stats.query({ liveId: live.id })).toMatchObject({
+      current: 0,
+      peak: 2,
+      unique: 2,
+    });
+    expect((await server.client.live.get.query({ id: live.id })).stats).toMatchObject({ current: 0, peak: 2 });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['65 characters', 'x'.repeat(65)],
+    ['spaces', 'has spaces'],
+  ])('answers BAD_REQUEST naming viewerId for a %s viewerId, for join, heartbeat and leave', async (_, viewerId) => {
+    const liveId = await liveOnAir();
+    const errors = await Promise.all(
+      [
+        server.client.viewer.join.mutate({ liveId, viewerId }),
+        server.client.viewer.heartbeat.mutate({ liveId, viewerId }),
+        server.client.viewer.leave.mutate({ liveId, viewerId }),
+      ].map(refusal),
+    );
+    for (const error of errors) {
+      expect(error.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
+      expect(new Set(error.data?.issues?.map((issue) => issue.path))).toEqual(new Set(['viewerId']));
+      expect(error.message).toMatch(/^viewerId: /);
+    }
+    expect((await server.client.viewer.stats.query({ liveId })).current).toBe(0);
+  });
+
+  it('answers NOT_FOUND for an unknown live', async () => {
+    const liveId = '00000000-0000-4000-8000-000000000000';
+    const error = await refusal(server.client.viewer.join.mutate({ liveId, viewerId: 'someone' }));
+    expect(error.data).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await refusal(server.client.viewer.stats.query({ liveId }))).data).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('shows the counts in live.get and live.list', async () => {
+    const liveId = await liveOnAir('Counted');
+    await Promise.all(['a', 'b', 'c'].map((viewerId) => server.client.viewer.join.mutate({ liveId, viewerId })));
+    expect((await server.client.live.get.query({ id: liveId })).stats).toMatchObject({
+      current: 3,
+      peak: 3,
+      unique: 3,
+    });
+    const listed = await server.client.live.list.query({ status: 'LIVE' });
+    expect(listed.items.find((live) => live.id === liveId)?.stats.current).toBe(3);
+  });
+});

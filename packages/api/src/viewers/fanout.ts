@@ -1,0 +1,177 @@
+import type { Logger } from 'pino';
+import { Gauge, Histogram, type Registry } from 'prom-client';
+import { z } from 'zod';
+import { Coalescer } from '../infra/coalescer';
+import { type Channel, defineChannel, type RealtimeHub } from '../infra/realtime';
+import { trackedFrame } from '../infra/sse';
+import type { VersionedStats } from './presence';
+import { viewerStatsSchema } from './schema';
+
+/** At most this many stats events per second per live, per publisher and per subscriber. */
+export const MAX_EVENTS_PER_SECOND = 10;
+const COALESCE_MS = 1_000 / MAX_EVENTS_PER_SECOND;
+
+const versionedStatsSchema = z.object({ version: z.number().int().nonnegative(), stats: viewerStatsSchema });
+
+/** Changes of one live, for its subscribers on every instance. */
+const liveStatsChannel = (liveId: string): Channel<VersionedStats> =>
+  defineChannel(`viewers.stats:${liveId}`, versionedStatsSchema);
+
+/** Changes of every live, for the overview (the dashboard's list of lives). */
+export const allStatsChannel: Channel<VersionedStats> = defineChannel('viewers.stats', versionedStatsSchema);
+
+/**
+ * Publishes stats changes to every server instance, coalesced per live: a burst of thousands of joins
+ * on this instance becomes at most ten messages a second, the last one carrying the latest stats.
+ */
+export class StatsPublisher {
+  private readonly coalescer: Coalescer<VersionedStats>;
+
+  constructor(
+    private readonly hub: RealtimeHub,
+    private readonly logger: Logger,
+  ) {
+    this.coalescer = new Coalescer(COALESCE_MS, (liveId, value) => void this.publish(liveId, value));
+  }
+
+  changed(current: VersionedStats): void {
+    const waiting = this.coalescer.pending(current.stats.liveId);
+    if (waiting && waiting.version >= current.version) return;
+    this.coalescer.push(current.stats.liveId, current);
+  }
+
+  private async publish(liveId: string, value: VersionedStats): Promise<void> {
+    try {
+      await Promise.all([this.hub.publish(liveStatsChannel(liveId), value), this.hub.publish(allStatsChannel, value)]);
+    } catch (error) {
+      // Subscribers converge on the next change or on reconnect (the first event is a fresh snapshot).
+      this.logger.warn({ err: error, liveId }, 'viewer stats not published');
+    }
+  }
+
+  close(): void {
+    this.coalescer.clear();
+  }
+}
+
+/** One local subscriber of a live's stats: an SSE response of the data plane, or a tRPC subscription. */
+export interface StatsSubscriber {
+  /** The version last sent, so nothing older or repeated is ever sent. */
+  lastVersion: number;
+  /** `frame` is the tracked SSE frame, serialized once per update for all subscribers. */
+  send(update: VersionedStats, frame: Buffer): void;
+}
+
+interface LiveGroup {
+  subscribers: Set<StatsSubscriber>;
+  latest: VersionedStats | undefined;
+  listening: Promise<() => void>;
+}
+
+/**
+ * This instance's subscribers, grouped by live. One hub listener per live (one Redis subscription
+ * per instance, not per client); each update is serialized once and the same bytes go to every
+ * subscriber of the live, at most ten times a second, ending on the latest value.
+ */
+export class StatsFanout {
+  private readonly groups = new Map<string, LiveGroup>();
+  private readonly coalescer: Coalescer<true>;
+  private readonly subscriberGauge: Gauge;
+  private readonly fanoutDelay: Histogram;
+
+  constructor(
+    private readonly hub: RealtimeHub,
+    private readonly snapshot: (liveId: string) => Promise<VersionedStats>,
+    registry: Registry,
+  ) {
+    this.coalescer = new Coalescer(COALESCE_MS, (liveId) => this.flush(liveId));
+    const groups = this.groups;
+    this.subscriberGauge = new Gauge({
+      name: 'onair_viewer_stats_subscribers',
+      help: 'Subscribers of viewer stats on this instance',
+      registers: [registry],
+      collect() {
+        let count = 0;
+        for (const group of groups.values()) count += group.subscribers.size;
+        this.set(count);
+      },
+    });
+    this.fanoutDelay = new Histogram({
+      name: 'onair_viewer_stats_fanout_delay_seconds',
+      help: 'Delay from a viewer count change (Redis clock) to its delivery to this instance’s subscribers',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+  }
+
+  /**
+   * Adds a subscriber and sends it the current snapshot first. Listening starts before the
+   * snapshot is read, so no change can fall between the two.
+   */
+  async subscribe(liveId: string, subscriber: StatsSubscriber): Promise<() => void> {
+    let group = this.groups.get(liveId);
+    if (!group) {
+      const created: LiveGroup = { subscribers: new Set(), latest: undefined, listening: Promise.resolve(() => {}) };
+      created.listening = this.hub.listen(liveStatsChannel(liveId), (update) => this.received(liveId, update));
+      this.groups.set(liveId, created);
+      group = created;
+    }
+    group.subscribers.add(subscriber);
+    const release = () => this.unsubscribe(liveId, subscriber);
+    try {
+      await group.listening;
+      const current = await this.snapshot(liveId);
+      const latest = group.latest && group.latest.version > current.version ? group.latest : current;
+      if (group.subscribers.has(subscriber)) deliver(subscriber, latest, encode(latest));
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return release;
+  }
+
+  private unsubscribe(liveId: string, subscriber: StatsSubscriber): void {
+    const group = this.groups.get(liveId);
+    if (!group?.subscribers.delete(subscriber) || group.subscribers.size > 0) return;
+    this.groups.delete(liveId);
+    void group.listening.then((unlisten) => unlisten()).catch(() => {});
+  }
+
+  private received(liveId: string, update: VersionedStats): void {
+    const group = this.groups.get(liveId);
+    if (!group || (group.latest && group.latest.version >= update.version)) return;
+    group.latest = update;
+    this.coalescer.push(liveId, true);
+  }
+
+  private flush(liveId: string): void {
+    const group = this.groups.get(liveId);
+    const latest = group?.latest;
+    if (!group || !latest) return;
+    const frame = encode(latest);
+    for (const subscriber of group.subscribers) deliver(subscriber, latest, frame);
+    this.fanoutDelay.observe(Math.max(0, Date.now() - Date.parse(latest.stats.updatedAt)) / 1000);
+  }
+
+  /** Subscribers and live groups on this instance, for metrics and leak tests. */
+  counts(): { subscribers: number; lives: number } {
+    let subscribers = 0;
+    for (const group of this.groups.values()) subscribers += group.subscribers.size;
+    return { subscribers, lives: this.groups.size };
+  }
+
+  close(): void {
+    this.coalescer.clear();
+    this.subscriberGauge.set(0);
+  }
+}
+
+function encode(update: VersionedStats): Buffer {
+  return Buffer.from(trackedFrame(String(update.version), JSON.stringify(update.stats)));
+}
+
+function deliver(subscriber: StatsSubscriber, update: VersionedStats, frame: Buffer): void {
+  if (subscriber.lastVersion >= update.version) return;
+  subscriber.lastVersion = update.version;
+  subscriber.send(update, frame);
+}
