@@ -7,7 +7,8 @@
  * Bodies stream both ways: the upstream response body is handed on as it arrives, so subscription
  * events are never buffered (Next's compression is off for the same reason, see next.config.ts).
  */
-import { apiTrpcUrl } from '@/env';
+import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import { apiTrpcUrl, env } from '@/env';
 import { readOperatorToken } from '@/lib/session';
 
 /** Procedure paths, batched ones included (`live.list,live.get`): nothing else may reach the API with the token. */
@@ -20,6 +21,12 @@ async function proxy(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const procedures = PROCEDURE_PATH.exec(url.pathname)?.[1];
   if (!procedures) return trpcError(404, 'NOT_FOUND', 'No such procedure');
+  // sameSite=lax keeps the cookie off cross-site requests, but a page on a sibling port or subdomain
+  // is "same site": browsers say where a request comes from, and only this origin may act.
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if (request.method !== 'GET' && fetchSite !== null && fetchSite !== 'same-origin') {
+    return trpcError(403, 'FORBIDDEN', 'Operator actions are only accepted from the dashboard itself');
+  }
 
   const headers = new Headers();
   for (const name of FORWARDED_REQUEST_HEADERS) {
@@ -45,27 +52,51 @@ async function proxy(request: Request): Promise<Response> {
     upstream = await fetch(`${apiTrpcUrl}/${procedures}${url.search}`, init);
   } catch (error) {
     if (request.signal.aborted) return new Response(null, { status: 499 });
-    console.error('OnAir API unreachable from the dashboard proxy', error);
+    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    console.error(`The OnAir API at ${env.API_URL} is not answering the dashboard proxy: ${reason}`);
     return trpcError(502, 'BAD_GATEWAY', 'The OnAir API is not answering');
   }
 
   const responseHeaders = new Headers();
   const contentType = upstream.headers.get('content-type');
   if (contentType) responseHeaders.set('content-type', contentType);
-  if (contentType?.startsWith('text/event-stream')) {
+  if (contentType?.startsWith('text/event-stream') && upstream.body) {
     responseHeaders.set('cache-control', 'no-cache');
     // Tells nginx-style reverse proxies in front of the dashboard not to buffer the stream either.
     responseHeaders.set('x-accel-buffering', 'no');
-  } else {
-    responseHeaders.set('cache-control', 'no-store');
+    return new Response(endingCleanly(upstream.body), { status: upstream.status, headers: responseHeaders });
   }
+  responseHeaders.set('cache-control', 'no-store');
   return new Response(upstream.body, { status: upstream.status, headers: responseHeaders });
 }
 
+/**
+ * An event stream that ends normally when the API's connection breaks (a restart, a deploy), instead
+ * of failing the response: EventSource then reconnects and resumes from its last event id, as it does
+ * after any end. Chunks pass one by one, as they arrive.
+ */
+function endingCleanly(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream({
+    async pull(controller) {
+      const chunk = await reader.read().catch(() => ({ done: true, value: undefined }) as const);
+      if (chunk.done) controller.close();
+      else controller.enqueue(chunk.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
 /** An error in tRPC's own shape, so the client reports it like any other. */
-function trpcError(status: number, code: string, message: string): Response {
+function trpcError(status: number, code: TRPC_ERROR_CODE_KEY, message: string): Response {
   return Response.json(
-    { error: { message, code: -32_000, data: { code, httpStatus: status, path: null, issues: null } } },
+    {
+      error: {
+        message,
+        code: TRPC_ERROR_CODES_BY_KEY[code],
+        data: { code, httpStatus: status, path: null, issues: null },
+      },
+    },
     { status, headers: { 'cache-control': 'no-store' } },
   );
 }
