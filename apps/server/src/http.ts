@@ -1,10 +1,16 @@
 import cors from '@fastify/cors';
 import { type AppRouter, appRouter, type OnAir } from '@onair/api';
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { LogController } from 'fastify';
+import { type FastifyHandlerOptions, fastifyRequestHandler } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { ViewerDataPlane } from './viewer-data-plane';
 
 /** The API's HTTP surface: /trpc (batched HTTP and SSE), health, readiness and metrics. */
-export async function buildHttpServer(onair: OnAir) {
+export interface HttpServerOptions {
+  /** Serve the hot viewer procedures on the data plane (default); off, tRPC serves everything. */
+  dataPlane?: boolean;
+}
+
+export async function buildHttpServer(onair: OnAir, options: HttpServerOptions = {}) {
   const server = Fastify({
     loggerInstance: onair.logger,
     // Per-request logs would drown the viewer heartbeats; failures are logged below and in onError.
@@ -21,18 +27,27 @@ export async function buildHttpServer(onair: OnAir) {
     maxAge: 600,
   });
 
-  await server.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize: 100,
-      createContext: ({ req }) => ({ onair, authorization: req.headers.authorization }),
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR')
-          onair.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
-      },
+  const trpcOptions: FastifyHandlerOptions<AppRouter, FastifyRequest, FastifyReply> = {
+    router: appRouter,
+    maxBatchSize: 100,
+    createContext: ({ req }) => ({ onair, authorization: req.headers.authorization }),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') onair.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
     },
-  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+  };
+  // As tRPC's Fastify plugin does: tRPC reads bodies itself.
+  server.removeContentTypeParser('application/json');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  const dataPlane = options.dataPlane === false ? undefined : new ViewerDataPlane(onair);
+  server.addHook('onClose', async () => dataPlane?.close());
+  server.all<{ Params: { path: string }; Querystring: { batch?: string } }>('/trpc/:path', async (request, reply) => {
+    const { path } = request.params;
+    const generic = () => fastifyRequestHandler({ ...trpcOptions, req: request, res: reply, path });
+    const batch = request.query.batch === '1';
+    if (dataPlane?.handles(request.method, path, batch)) return dataPlane.handle(request, reply, path, batch, generic);
+    return generic();
+  });
+
 
   server.get('/healthz', async () => ({ status: 'ok' }));
 

@@ -6,3 +6,7 @@ export type { LiveSession, LiveStatus } from './live/schema';
 export { type AppRouter, appRouter } from './root';
 export type { Context } from './trpc';
 export type { ViewerStats } from './viewers/schema';
+export { connectedFrame, pingFrame, serializedErrorFrame, sseHeaders } from './infra/sse';
+export { translateError } from './trpc';
+export type { StatsSubscriber } from './viewers/fanout';
+export { presenceInput, statsUpdatesInput } from './viewers/schema';

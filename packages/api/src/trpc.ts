@@ -43,22 +43,28 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Times every call and turns infrastructure outages into a clear, retryable 503. */
+/**
+ * Infrastructure outages become a clear, retryable 503 rather than a 500; any other error is kept.
+ * Shared with the server's data plane, so both paths answer an outage the same way.
+ */
+export function translateError(onair: OnAir, error: TRPCError): TRPCError {
+  if (error.code !== 'INTERNAL_SERVER_ERROR') return error;
+  if (isRedisUnavailable(error.cause)) return unavailable('Redis');
+  if (onair.isDatabaseUnavailable(error.cause)) return unavailable('The database');
+  return error;
+}
+
+/** Times every call by procedure and result code. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const stop = ctx.onair.metrics.procedureDuration.startTimer({ procedure: path, type });
   const result = await next();
-  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
-    const cause = result.error.cause;
-    if (isRedisUnavailable(cause)) {
-      stop({ code: 'SERVICE_UNAVAILABLE' });
-      throw unavailable('Redis');
-    }
-    if (ctx.onair.isDatabaseUnavailable(cause)) {
-      stop({ code: 'SERVICE_UNAVAILABLE' });
-      throw unavailable('The database');
-    }
+  if (result.ok) {
+    stop({ code: 'OK' });
+    return result;
   }
-  stop({ code: result.ok ? 'OK' : result.error.code });
+  const error = translateError(ctx.onair, result.error);
+  stop({ code: error.code });
+  if (error !== result.error) throw error;
   return result;
 });
 

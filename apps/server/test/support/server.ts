@@ -1,6 +1,6 @@
 import { createLogger, createOnAir, loadEnv, type OnAir } from '@onair/api';
 import { createOnAirClient, type OnAirClient } from '@onair/client';
-import { buildHttpServer, type HttpServer } from '../../src/http';
+import { buildHttpServer, type HttpServer, type HttpServerOptions } from '../../src/http';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { deleteKeys, redisUrl, uniquePrefix } from './redis';
 
@@ -23,7 +23,7 @@ export interface TestServer {
 export interface TestEnvironment {
   prefix: string;
   database: TestDatabase;
-  start(env?: Record<string, string>): Promise<TestServer>;
+  start(env?: Record<string, string>, options?: HttpServerOptions): Promise<TestServer>;
   /** Stops every server started here, drops the database and deletes the Redis keys. */
   cleanup(): Promise<void>;
 }
@@ -37,7 +37,7 @@ export async function createTestEnvironment(kind: 'pglite' | 'postgres' = 'pglit
   const database = await createTestDatabase(kind);
   const running = new Set<TestServer>();
 
-  const start = async (extraEnv: Record<string, string> = {}): Promise<TestServer> => {
+  const start = async (extraEnv: Record<string, string> = {}, options: HttpServerOptions = {}): Promise<TestServer> => {
     const env = loadEnv({
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -50,7 +50,7 @@ export async function createTestEnvironment(kind: 'pglite' | 'postgres' = 'pglit
       ...extraEnv,
     });
     const onair = await createOnAir({ env, logger: createLogger(env, 'onair-test'), operatorToken });
-    const http = await buildHttpServer(onair);
+    const http = await buildHttpServer(onair, options);
     await http.listen({ host: env.HOST, port: env.PORT });
     onair.start();
     const address = http.server.address();

@@ -1,0 +1,163 @@
+import type { ViewerStats } from '@onair/api';
+import { createOnAirClient } from '@onair/client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort, type ServerProcess, spawnServer } from './support/process';
+import { operatorToken, createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+import { Recorder } from './support/subscriptions';
+
+let world: TestEnvironment;
+let server: TestServer;
+
+beforeAll(async () => {
+  // PostgreSQL: a second process shares the data (a PGlite directory belongs to one process).
+  world = await createTestEnvironment('postgres');
+  server = await world.start();
+});
+afterAll(() => world.cleanup());
+
+async function liveOnAir(title = 'Real time') {
+  const live = await server.operator.live.create.mutate({ title });
+  await server.operator.live.start.mutate({ id: live.id });
+  return live.id;
+}
+
+describe('viewer.onStats', () => {
+  it('starts with the current snapshot, then follows the count', async () => {
+    const liveId = await liveOnAir();
+    await server.client.viewer.join.mutate({ liveId, viewerId: 'first' });
+    const recorder = new Recorder<ViewerStats>();
+    const subscription = server.client.viewer.onStats.subscribe({ liveId }, recorder);
+    try {
+      const snapshot = await recorder.waitFor(() => true);
+      expect(snapshot.data).toMatchObject({ liveId, current: 1, peak: 1, unique: 1 });
+      await server.client.viewer.join.mutate({ liveId, viewerId: 'second' });
+      const next = await recorder.waitFor((event) => event.data.current === 2);
+      expect(Number(next.id)).toBeGreaterThan(Number(snapshot.id));
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('coalesces a burst into at most 10 events a second, ending on the latest count', async () => {
+    const liveId = await liveOnAir();
+    const recorder = new Recorder<ViewerStats>();
+    const subscription = server.client.viewer.onStats.subscribe({ liveId }, recorder);
+    try {
+      await recorder.waitFor(() => true);
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: 500 }, (_, index) => server.client.viewer.join.mutate({ liveId, viewerId: `burst-${index}` })),
+      );
+      await recorder.waitFor((event) => event.data.current === 500);
+      const seconds = (Date.now() - started) / 1_000;
+      // The snapshot, then at most one event per 100 ms window (one more for a window boundary).
+      expect(recorder.events.length - 1).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 1);
+      const versions = recorder.events.map((event) => Number(event.id));
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      expect(recorder.last?.data.current).toBe(500);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('refuses a malformed liveId with BAD_REQUEST and an unknown live with NOT_FOUND', async () => {
+    const malformed = new Recorder<ViewerStats>();
+    const unknown = new Recorder<ViewerStats>();
+    const subscriptions = [
+      server.client.viewer.onStats.subscribe({ liveId: 'nope' }, malformed),
+      server.client.viewer.onStats.subscribe({ liveId: '00000000-0000-4000-8000-000000000000' }, unknown),
+    ];
+    try {
+      await vi.waitFor(() => expect(malformed.errors).toHaveLength(1));
+      await vi.waitFor(() => expect(unknown.errors).toHaveLength(1));
+      expect(malformed.errors[0]).toMatchObject({ data: { code: 'BAD_REQUEST', issues: [{ path: 'liveId' }] } });
+      expect(unknown.errors[0]).toMatchObject({ data: { code: 'NOT_FOUND' } });
+    } finally {
+      for (const subscription of subscriptions) subscription.unsubscribe();
+    }
+  });
+
+  it('releases every listener after 1,000 subscribe/unsubscribe cycles', async () => {
+    const liveId = await liveOnAir();
+    const before = { hub: server.onair.realtime.counts(), fanout: server.onair.viewers.fanout.counts() };
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const recorder = new Recorder<ViewerStats>();
+          const subscription = server.client.viewer.onStats.subscribe({ liveId }, recorder);
+          await recorder.waitFor(() => true);
+          subscription.unsubscribe();
+        }),
+      );
+    }
+    await vi.waitFor(
+      () => {
+        expect(server.onair.viewers.fanout.counts()).toEqual(before.fanout);
+        expect(server.onair.realtime.counts()).toEqual(before.hub);
+      },
+      { timeout: 10_000 },
+    );
+  });
+});
+
+describe('viewer.onStats across server processes', () => {
+  let second: ServerProcess | undefined;
+  afterAll(() => second?.kill('SIGKILL'));
+
+  const startSecond = async (port: number) =>
+    spawnServer(
+      {
+        REDIS_PREFIX: world.prefix,
+        OPERATOR_TOKEN: operatorToken,
+        ...world.database.env,
+        WORKER: 'off',
+      },
+      port,
+    );
+
+  it('shows joins made on one process to a subscriber on another within a second', async () => {
+    second = await startSecond(await freePort());
+    const liveId = await liveOnAir('Two processes');
+    const recorder = new Recorder<ViewerStats>();
+    const subscription = createOnAirClient({ url: second.trpcUrl }).viewer.onStats.subscribe({ liveId }, recorder);
+    try {
+      await recorder.waitFor(() => true);
+      for (let round = 1; round <= 3; round++) {
+        const joinedAt = Date.now();
+        await server.client.viewer.join.mutate({ liveId, viewerId: `cross-${round}` });
+        await recorder.waitFor((event) => event.data.current === round, 1_000);
+        expect(Date.now() - joinedAt).toBeLessThan(1_000);
+      }
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('resumes with lastEventId after a forced disconnect: the latest stats at once, nothing stale', async () => {
+    const port = await freePort();
+    await second?.kill('SIGKILL');
+    second = await startSecond(port);
+    const liveId = await liveOnAir('Resume');
+    const recorder = new Recorder<ViewerStats>();
+    const subscription = createOnAirClient({ url: second.trpcUrl }).viewer.onStats.subscribe({ liveId }, recorder);
+    try {
+      await server.client.viewer.join.mutate({ liveId, viewerId: 'before' });
+      const seen = await recorder.waitFor((event) => event.data.current === 1);
+
+      // The subscriber's server dies; the audience changes meanwhile; a new process takes the port.
+      await second.kill('SIGKILL');
+      await Promise.all(['a', 'b', 'c'].map((viewerId) => server.client.viewer.join.mutate({ liveId, viewerId })));
+      const countAfterReconnect = recorder.events.length;
+      second = await startSecond(port);
+
+      const latest = await recorder.waitFor((event) => event.data.current === 4, 15_000);
+      // The first event after the reconnect is already the latest state, newer than anything seen before.
+      expect(recorder.events[countAfterReconnect]).toBe(latest);
+      expect(Number(latest.id)).toBeGreaterThan(Number(seen.id));
+      const versions = recorder.events.map((event) => Number(event.id));
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+});
