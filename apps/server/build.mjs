@@ -13,10 +13,10 @@ await build({
   format: 'esm',
   sourcemap: true,
   external: ['@electric-sql/pglite'],
-  loader: { '.lua': 'text' },
   // Bundled CommonJS dependencies still call require().
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
-// Migrations are read at start, next to the bundle (see openDatabase).
+// Files read at start, next to the bundle: migrations (see openDatabase), Lua scripts (see readLua).
 cpSync('../../packages/api/src/infra/db/migrations', 'dist/migrations', { recursive: true });
+cpSync('../../packages/api/src/viewers/lua', 'dist/lua', { recursive: true });
