@@ -1,0 +1,54 @@
+import { ViewerSimulation } from '@onair/simulator';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+
+let world: TestEnvironment;
+let server: TestServer;
+
+beforeAll(async () => {
+  world = await createTestEnvironment('pglite');
+  server = await world.start({ VIEWER_TTL_MS: '1500' });
+});
+afterAll(() => world.cleanup());
+
+describe('the viewer simulator', () => {
+  it('drives arrivals, heartbeats, leaves and vanishings, and the server converges on the expected count', async () => {
+    const live = await server.operator.live.create.mutate({ title: 'Simulated' });
+    await server.operator.live.start.mutate({ id: live.id });
+    let seed = 42;
+    const simulation = new ViewerSimulation({
+      client: server.client,
+      liveId: live.id,
+      viewers: 120,
+      rampSeconds: 1,
+      durationSeconds: 2,
+      leaveRate: 0.25,
+      crashRate: 0.25,
+      ttlMs: 1_500,
+      // Deterministic, so the test always exercises every kind of viewer.
+      random: () => {
+        seed = (seed * 16_807) % 2_147_483_647;
+        return seed / 2_147_483_647;
+      },
+    });
+    simulation.start();
+    try {
+      await simulation.planned();
+      const planned = simulation.progress();
+      expect(planned).toMatchObject({ arrived: 120, errors: 0 });
+      expect(planned.left).toBeGreaterThan(10);
+      expect(planned.vanished).toBeGreaterThan(10);
+      // Vanished viewers expire after the TTL; those still watching keep heartbeating past it.
+      await vi.waitFor(
+        async () =>
+          expect((await server.client.viewer.stats.query({ liveId: live.id })).current).toBe(planned.watching),
+        { timeout: 6_000, interval: 100 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect((await server.client.viewer.stats.query({ liveId: live.id })).current).toBe(planned.watching);
+    } finally {
+      await simulation.stop();
+    }
+    expect((await server.client.viewer.stats.query({ liveId: live.id })).unique).toBeGreaterThanOrEqual(117);
+  });
+});

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createOnAirClient } from '@onair/client';
+import { ViewerSimulation } from './simulation';
+
+const usage = `Usage: pnpm simulate [options]
+
+Drives realistic viewer traffic into a live and checks the server's count against the expected one.
+
+  --url <url>          tRPC endpoint (default http://localhost:4000/trpc)
+  --token <token>      operator token, to create and start a live (default $OPERATOR_TOKEN or .data/operator-token)
+  --live <id>          an existing LIVE live (default: create and start one)
+  --viewers <n>        viewers arriving in total (default 200)
+  --ramp <seconds>     arrivals spread over this many seconds (default 10)
+  --duration <seconds> length of the simulation (default 30)
+  --leave-rate <0..1>  share of viewers that leave before the end (default 0.2)
+  --crash-rate <0..1>  share of viewers that vanish without leaving (default 0.1)
+  --ttl <ms>           the server's VIEWER_TTL_MS (default 30000): heartbeats every third of it
+  --help`;
+
+function option(value: string | undefined, name: string, fallback: number, max = Number.POSITIVE_INFINITY): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > max) {
+    process.stderr.write(`--${name} must be a number from 0 to ${max} (got ${JSON.stringify(value)})\n`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+function savedToken(): string | undefined {
+  // `pnpm simulate` runs in packages/simulator; the dev server keeps its token in the root .data.
+  for (const dir of [process.env.DATA_DIR, '.data', join('..', '..', '.data')]) {
+    if (!dir) continue;
+    try {
+      return readFileSync(join(dir, 'operator-token'), 'utf8').trim();
+    } catch {}
+  }
+  return undefined;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      live: { type: 'string' },
+      viewers: { type: 'string' },
+      ramp: { type: 'string' },
+      duration: { type: 'string' },
+      'leave-rate': { type: 'string' },
+      'crash-rate': { type: 'string' },
+      ttl: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const url = values.url ?? 'http://localhost:4000/trpc';
+  const token = values.token ?? process.env.OPERATOR_TOKEN ?? savedToken();
+  const leaveRate = option(values['leave-rate'], 'leave-rate', 0.2, 1);
+  const crashRate = option(values['crash-rate'], 'crash-rate', 0.1, 1);
+  if (leaveRate + crashRate > 1) {
+    process.stderr.write('--leave-rate plus --crash-rate must not exceed 1\n');
+    process.exit(2);
+  }
+  const ttlMs = option(values.ttl, 'ttl', 30_000);
+  const client = createOnAirClient({ url, token });
+
+  let liveId = values.live;
+  if (!liveId) {
+    if (!token) {
+      process.stderr.write(
+        'Creating a live needs the operator token: pass --token, set OPERATOR_TOKEN, or pass --live <id>\n',
+      );
+      process.exit(2);
+    }
+    const live = await client.live.create.mutate({ title: `Simulation ${new Date().toLocaleTimeString()}` });
+    await client.live.start.mutate({ id: live.id });
+    liveId = live.id;
+    process.stdout.write(`Created and started live ${liveId} ("${live.title}")\n`);
+  }
+
+  const simulation = new ViewerSimulation({
+    client,
+    liveId,
+    viewers: option(values.viewers, 'viewers', 200, 100_000),
+    rampSeconds: option(values.ramp, 'ramp', 10),
+    durationSeconds: option(values.duration, 'duration', 30),
+    leaveRate,
+    crashRate,
+    ttlMs,
+  });
+  const report = async () => {
+    const progress = simulation.progress();
+    const stats = await client.viewer.stats.query({ liveId }).catch(() => undefined);
+    const line =
+      `${progress.elapsedSeconds.toFixed(0).padStart(4)} s  arrived ${progress.arrived}  watching ${progress.watching}` +
+      `  left ${progress.left}  vanished ${progress.vanished}  |  server: current ${stats?.current ?? '?'}` +
+      ` peak ${stats?.peak ?? '?'} unique ${stats?.unique ?? '?'}${progress.errors ? `  errors ${progress.errors}` : ''}`;
+    process.stdout.write(process.stdout.isTTY ? `\r${line.padEnd(110)}` : `${line}\n`);
+    return stats;
+  };
+
+  simulation.start();
+  const progressTimer = setInterval(() => void report(), 1_000);
+  await simulation.planned();
+
+  // Vanished viewers are only removed once the TTL has passed (plus one sweep): keep heartbeating the others until then.
+  process.stdout.write(
+    `\nAll arrivals and departures done; waiting up to ${Math.ceil((ttlMs * 1.5) / 1_000)} s for expiries...\n`,
+  );
+  const expected = simulation.progress().watching;
+  const deadline = Date.now() + ttlMs * 1.5;
+  let reported = (await client.viewer.stats.query({ liveId })).current;
+  while (reported !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    reported = (await client.viewer.stats.query({ liveId })).current;
+  }
+  clearInterval(progressTimer);
+  await simulation.stop();
+  const final = simulation.progress();
+  process.stdout.write(
+    `\nExpected ${expected} viewers, server reports ${reported}: ${reported === expected ? 'MATCH' : 'MISMATCH'}` +
+      `  (${final.arrived} arrived, ${final.left} left, ${final.vanished} vanished, ${final.errors} errors${final.lastError ? `, last: ${final.lastError}` : ''})\n`,
+  );
+  process.exitCode = reported === expected ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Simulation failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
