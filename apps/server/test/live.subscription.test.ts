@@ -40,6 +40,26 @@ describe('live.onUpdate', () => {
     }
   });
 
+  it('carries viewer counts: a join moves the stats of the live in every list subscriber', async () => {
+    const live = await server.operator.live.create.mutate({ title: 'Counted live' });
+    await server.operator.live.start.mutate({ id: live.id });
+    const recorder = new Recorder<LiveSession>();
+    const subscription = server.client.live.onUpdate.subscribe({}, recorder);
+    try {
+      await waitUntilListening(server);
+      await server.client.viewer.join.mutate({ liveId: live.id, viewerId: 'watcher' });
+      const counted = await recorder.waitFor((event) => event.data.id === live.id && event.data.stats.current === 1);
+      expect(counted.data).toMatchObject({ title: 'Counted live', status: 'LIVE', stats: { peak: 1, unique: 1 } });
+      await server.client.viewer.leave.mutate({ liveId: live.id, viewerId: 'watcher' });
+      const left = await recorder.waitFor((event) => event.data.id === live.id && event.data.stats.current === 0);
+      // Tracked ids are `<live version>.<stats version>`: the stats part moves forward.
+      const statsVersion = (id: string) => Number(id.split('.')[1]);
+      expect(statsVersion(left.id)).toBeGreaterThan(statsVersion(counted.id));
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
   it('resumes with lastEventId after a reconnect, delivering what happened in between', async () => {
     const live = await server.operator.live.create.mutate({ title: 'Resumed' });
     const first = new Recorder<LiveSession>();
