@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createOperatorCheck } from './auth';
@@ -8,11 +9,18 @@ import { EventConsumer } from './infra/event-consumer';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { Outbox } from './infra/outbox/outbox';
 import { OutboxRelay } from './infra/outbox/relay';
+import { registerQueueMetrics } from './infra/queue-metrics';
 import { RealtimeHub } from './infra/realtime';
 import { createRedis, redisKey } from './infra/redis';
 import { liveEnded } from './live/events';
 import { LiveService } from './live/service';
 import { LiveStatusMirror } from './live/status-mirror';
+import { createShortVideoMetrics } from './short-video/metrics';
+import { type ShortVideoJobData, shortVideoQueueName } from './short-video/queue';
+import { type ReconcileReport, ShortVideoReconciler } from './short-video/reconciler';
+import { ShortVideoService } from './short-video/service';
+import { ThumbnailStore } from './short-video/thumbnail';
+import { createShortVideoProcessor, ShortVideoWorker } from './short-video/worker';
 import { allStatsChannel, StatsFanout, StatsPublisher } from './viewers/fanout';
 import { PresenceStore } from './viewers/presence';
 import { ViewerService } from './viewers/service';
@@ -29,12 +37,22 @@ export interface OnAir {
   outbox: Outbox;
   live: LiveService;
   viewers: ViewerService;
+  shortVideo: ShortVideoService;
+  /** Every OnAir queue (Bull Board shows them all). */
+  queues: Queue[];
   isOperator(authorization: string | undefined): boolean;
   isDatabaseUnavailable(error: unknown): boolean;
   /** Redis and the database both answer. */
   checkReady(): Promise<{ redis: boolean; database: boolean }>;
-  /** Starts the background work of this process: outbox relay and event consumers. */
+  /**
+   * Starts the background work of an API process: outbox relay, event consumers, the short-video
+   * reconciler, and with WORKER=inline the short-video worker.
+   */
   start(): void;
+  /** Starts the short-video worker only: all a worker process runs. */
+  startWorker(): void;
+  /** One reconciliation pass now (it also runs at start and every SHORT_VIDEO_RECONCILE_MS). */
+  reconcileShortVideos(): Promise<ReconcileReport>;
   /** Stops background work and closes every connection. */
   close(): Promise<void>;
 }
@@ -103,6 +121,54 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
   const sweeper = new Sweeper(viewers, env.VIEWER_TTL_MS, logger);
   consumerFor('viewers').on(liveEnded, ({ liveId }) => viewers.freeze(liveId));
 
+  // Short videos: made from `live.ended` by BullMQ workers, in this process or in worker processes.
+  const shortVideoQueue = new Queue<ShortVideoJobData>(shortVideoQueueName, {
+    // Producers fail fast while Redis is down (the consumer and the reconciler retry); only the
+    // worker's connection waits for Redis forever.
+    connection: connect('command', `queue:${shortVideoQueueName}`),
+    prefix: env.REDIS_PREFIX,
+  });
+  shortVideoQueue.on('error', (error) => logger.warn({ err: error.message }, 'short-video queue error'));
+  const queues: Queue[] = [shortVideoQueue];
+  registerQueueMetrics(metrics.registry, queues);
+  const shortVideo = new ShortVideoService({
+    db: database.db,
+    queue: shortVideoQueue,
+    realtime,
+    logger,
+    jobPolicy: { attempts: env.SHORT_VIDEO_ATTEMPTS, backoffMs: env.SHORT_VIDEO_BACKOFF_MS },
+    thumbnails: new ThumbnailStore(env.DATA_DIR),
+    viewerTimeline: (liveId) => viewers.timeline(liveId),
+  });
+  consumerFor('short-video').on(liveEnded, async (event) => {
+    await shortVideo.onLiveEnded(event);
+  });
+  const reconciler = new ShortVideoReconciler({
+    service: shortVideo,
+    endedLives: (query) => live.endedLives(query),
+    logger,
+    intervalMs: env.SHORT_VIDEO_RECONCILE_MS,
+  });
+  const shortVideoMetrics = createShortVideoMetrics(metrics.registry);
+  let shortVideoWorker: ShortVideoWorker | undefined;
+  const startWorker = () => {
+    shortVideoWorker ??= new ShortVideoWorker({
+      connection: connect('queue', `worker:${shortVideoQueueName}`),
+      prefix: env.REDIS_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockMs: env.SHORT_VIDEO_LOCK_MS,
+      processor: createShortVideoProcessor({
+        service: shortVideo,
+        stageMs: env.SHORT_VIDEO_STAGE_MS,
+        failureRate: env.SHORT_VIDEO_FAILURE_RATE,
+        metrics: shortVideoMetrics,
+        logger,
+      }),
+      logger,
+    });
+    shortVideoWorker.start();
+  };
+
   const isOperator = createOperatorCheck(operatorToken);
   let started = false;
 
@@ -116,6 +182,8 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     outbox,
     live,
     viewers,
+    shortVideo,
+    queues,
     isOperator,
     isDatabaseUnavailable,
     async checkReady() {
@@ -133,11 +201,18 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       relay.start();
       for (const consumer of consumers) consumer.start();
       sweeper.start();
+      reconciler.start();
+      if (env.WORKER === 'inline') startWorker();
     },
+    startWorker,
+    reconcileShortVideos: () => reconciler.reconcile(),
     async close() {
+      // The worker first, while Redis and the database still answer: it finishes or hands back its jobs.
+      await Promise.allSettled([shortVideoWorker?.stop(), reconciler.stop()]);
       await Promise.allSettled([relay.stop(), sweeper.stop(), ...consumers.map((consumer) => consumer.stop())]);
       statsPublisher.close();
       viewers.fanout.close();
+      await shortVideoQueue.close().catch(() => {});
       await Promise.allSettled(connections.map((connection) => connection.quit()));
       await database.close();
     },

@@ -1,11 +1,13 @@
 import { liveRouter } from './live/router';
 import { operatorRouter } from './operator/router';
+import { shortVideoRouter } from './short-video/router';
 import { router } from './trpc';
 import { viewerRouter } from './viewers/router';
 
 export const appRouter = router({
   live: liveRouter,
   operator: operatorRouter,
+  shortVideo: shortVideoRouter,
   viewer: viewerRouter,
 });
 

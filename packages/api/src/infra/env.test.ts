@@ -14,6 +14,10 @@ describe('loadEnv', () => {
       WORKER_CONCURRENCY: 8,
       SHORT_VIDEO_STAGE_MS: 500,
       SHORT_VIDEO_FAILURE_RATE: 0,
+      SHORT_VIDEO_ATTEMPTS: 3,
+      SHORT_VIDEO_BACKOFF_MS: 1_000,
+      SHORT_VIDEO_LOCK_MS: 30_000,
+      SHORT_VIDEO_RECONCILE_MS: 60_000,
       CORS_ORIGIN: ['http://localhost:3000'],
     });
     expect(env.DATABASE_URL).toBeUndefined();

@@ -48,6 +48,14 @@ const envSchema = z.object({
       .max(1, { error: 'must be a number from 0 to 1' })
       .default(0),
   ),
+  /** Attempts of a short-video job before the video is FAILED. */
+  SHORT_VIDEO_ATTEMPTS: integer(3, 1, 100),
+  /** First retry delay of a failed attempt; it doubles at each attempt, with jitter. */
+  SHORT_VIDEO_BACKOFF_MS: integer(1_000, 0, 3_600_000),
+  /** Job lock of the short-video worker: a killed worker's jobs are taken over within about twice this. */
+  SHORT_VIDEO_LOCK_MS: integer(30_000, 1_000, 600_000),
+  /** Period of the short-video reconciler (it also runs at start). */
+  SHORT_VIDEO_RECONCILE_MS: integer(60_000, 200, 86_400_000),
   CORS_ORIGIN: z.preprocess(unsetIfEmpty, z.string().default('http://localhost:3000')),
 });
 

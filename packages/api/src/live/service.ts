@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { conflict, notFound } from '../errors';
 import type { Database, Executor } from '../infra/db/client';
+import type { EventPayload } from '../infra/events';
 import type { Outbox } from '../infra/outbox/outbox';
 import { decodeCursor, encodeCursor } from '../infra/pagination';
 import { defineChannel, Feed, type RealtimeHub } from '../infra/realtime';
@@ -185,6 +186,34 @@ export class LiveService {
     const onAir = await liveStore.page(this.db, { status: 'LIVE', limit: 100 });
     const seen = new Set(changed.map((row) => row.id));
     return [...changed, ...onAir.filter((row) => !seen.has(row.id))];
+  }
+
+  /**
+   * Lives that were LIVE and have ended since `endedSince`, as their `live.ended` events announced
+   * them (oldest end first, keyset-paginated): what the short-video reconciler checks for lost events.
+   */
+  async endedLives(query: {
+    endedSince: Date;
+    after?: { endedAt: string; liveId: string } | undefined;
+    limit: number;
+  }): Promise<EventPayload<typeof liveEnded>[]> {
+    const rows = await liveStore.endedAfterLive(this.db, {
+      endedSince: query.endedSince,
+      after: query.after ? { endedAt: new Date(query.after.endedAt), id: query.after.liveId } : undefined,
+      limit: query.limit,
+    });
+    return rows.flatMap((row) =>
+      row.startedAt && row.endedAt
+        ? [
+            {
+              liveId: row.id,
+              title: row.title,
+              startedAt: row.startedAt.toISOString(),
+              endedAt: row.endedAt.toISOString(),
+            },
+          ]
+        : [],
+    );
   }
 
   /** The status of a live for the viewers domain, refreshing the Redis mirror it reads. */

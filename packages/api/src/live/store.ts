@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../infra/db/client';
 import type { PageCursor } from '../infra/pagination';
 import type { LiveStatus } from './schema';
@@ -69,5 +69,27 @@ export const liveStore = {
       .where(and(gt(lives.version, version), id ? eq(lives.id, id) : undefined))
       .orderBy(asc(lives.version))
       .limit(limit);
+  },
+
+  /** ENDED lives that had started (were LIVE), ended since `endedSince`, in (endedAt, id) order. */
+  async endedAfterLive(
+    db: Executor,
+    options: { endedSince: Date; after?: { endedAt: Date; id: string } | undefined; limit: number },
+  ): Promise<LiveRow[]> {
+    return db
+      .select()
+      .from(lives)
+      .where(
+        and(
+          eq(lives.status, 'ENDED'),
+          isNotNull(lives.startedAt),
+          gte(lives.endedAt, options.endedSince),
+          options.after
+            ? sql`(${lives.endedAt}, ${lives.id}) > (${options.after.endedAt.toISOString()}, ${options.after.id})`
+            : undefined,
+        ),
+      )
+      .orderBy(asc(lives.endedAt), asc(lives.id))
+      .limit(options.limit);
   },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ShortVideoStatus } from './schema';
-import { changesFrom, permittedFrom, type ShortVideoAction, transition } from './state';
+import { changesFrom, permittedFrom, type ShortVideoAction, targetOf, transition } from './state';
 
 const statuses: ShortVideoStatus[] = ['PENDING', 'PROCESSING', 'READY', 'FAILED'];
 const actions: ShortVideoAction[] = ['start', 'complete', 'fail', 'retry'];
@@ -61,5 +61,6 @@ describe('short video state machine', () => {
     expect(changesFrom('retry')).toEqual(['FAILED']);
     // Starting a PROCESSING video resumes it (a retried or recovered job): the attempt is recorded.
     expect(permittedFrom('start')).toEqual(['PENDING', 'PROCESSING']);
+    expect(actions.map(targetOf)).toEqual(['PROCESSING', 'READY', 'FAILED', 'PENDING']);
   });
 });

@@ -61,3 +61,9 @@ export function permittedFrom(action: ShortVideoAction): ShortVideoStatus[] {
     .filter(([, result]) => result.outcome !== 'refused')
     .map(([from]) => from);
 }
+
+/** Where `action` moves a video (each action has exactly one destination). */
+export function targetOf(action: ShortVideoAction): ShortVideoStatus {
+  for (const result of Object.values(transitions[action])) if (result.outcome === 'changed') return result.to;
+  throw new Error(`action ${action} moves nothing`);
+}

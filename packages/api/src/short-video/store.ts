@@ -21,7 +21,13 @@ export type ShortVideoChanges = Partial<
 >;
 
 /** Values for a column that SQL computes from the row itself (e.g. appending to an array). */
-type ShortVideoUpdate = { [K in keyof ShortVideoChanges]: ShortVideoChanges[K] | SQL };
+export type ShortVideoUpdate = { [K in keyof ShortVideoChanges]: ShortVideoChanges[K] | SQL };
+
+/** Appends a stage to the stages done, in the database, so concurrent writers cannot lose one. */
+export const appendStage = (stage: string): SQL => sql`array_append(${shortVideos.completedStages}, ${stage})`;
+
+/** Keeps the stage a resumed video stopped at; a video starting afresh (stage null) begins at `first`. */
+export const stageOr = (first: string): SQL => sql`coalesce(${shortVideos.stage}, ${first})`;
 
 /**
  * Persistence of short videos. Every write is a compare-and-set on the status (and, for a stage, on

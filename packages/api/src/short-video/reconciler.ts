@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import type { EndedLivesLister } from './ports';
+import type { ShortVideoService } from './service';
+
+export interface ShortVideoReconcilerOptions {
+  service: ShortVideoService;
+  endedLives: EndedLivesLister;
+  logger: Logger;
+  /** SHORT_VIDEO_RECONCILE_MS: the period of the passes after the first, at start. */
+  intervalMs: number;
+  /** How far back to look for ended lives without a video (as long as the outbox keeps its rows). */
+  lookbackMs?: number;
+  batchSize?: number;
+}
+
+export interface ReconcileReport {
+  /** Videos created for ended lives whose `live.ended` never produced one. */
+  created: number;
+  /** Jobs added for PENDING or PROCESSING videos the queue had lost. */
+  enqueued: number;
+  /** Finished jobs re-run for videos still waiting for them. */
+  requeued: number;
+  /** PROCESSING videos whose job had failed, now FAILED. */
+  failed: number;
+}
+
+/**
+ * The backstop of "every live that was LIVE gets exactly one short video": at start and then
+ * periodically, it finds ENDED lives that were LIVE with no video (an event lost with Redis's data)
+ * and PENDING or PROCESSING videos with no job that will run, and repairs them through the same
+ * idempotent paths as the event handler. Every repair is safe to repeat, so it runs on every instance
+ * with no coordination: two instances repairing the same video both end at one video with one job.
+ */
+export class ShortVideoReconciler {
+  private readonly options: Required<ShortVideoReconcilerOptions>;
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<unknown> | undefined;
+  private running = false;
+
+  constructor(options: ShortVideoReconcilerOptions) {
+    this.options = { lookbackMs: 7 * 86_400_000, batchSize: 200, ...options };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.pass;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.pass = this.reconcile()
+        .catch((error: unknown) =>
+          this.options.logger.warn({ err: error }, 'short-video reconciliation failed; retrying'),
+        )
+        .finally(() => {
+          if (this.running) this.schedule(this.options.intervalMs);
+        });
+    }, delayMs);
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    const report: ReconcileReport = { created: 0, enqueued: 0, requeued: 0, failed: 0 };
+    await this.createMissingVideos(report);
+    await this.repairJobs(report);
+    if (report.created + report.enqueued + report.requeued + report.failed > 0) {
+      this.options.logger.warn({ ...report }, 'short-video reconciliation repaired the pipeline');
+    }
+    return report;
+  }
+
+  private async createMissingVideos(report: ReconcileReport): Promise<void> {
+    const { service, endedLives, batchSize, lookbackMs } = this.options;
+    const endedSince = new Date(Date.now() - lookbackMs);
+    let after: { endedAt: string; liveId: string } | undefined;
+    for (;;) {
+      const lives = await endedLives({ endedSince, after, limit: batchSize });
+      const withVideo = await service.liveIdsWithVideo(lives.map((live) => live.liveId));
+      for (const live of lives) {
+        if (withVideo.has(live.liveId)) continue;
+        if ((await service.onLiveEnded(live)).created) report.created++;
+      }
+      const last = lives.at(-1);
+      if (!last || lives.length < batchSize) return;
+      after = { endedAt: last.endedAt, liveId: last.liveId };
+    }
+  }
+
+  private async repairJobs(report: ReconcileReport): Promise<void> {
+    const { service, batchSize } = this.options;
+    let afterId: string | undefined;
+    for (;;) {
+      const videos = await service.unfinished(afterId, batchSize);
+      for (const video of videos) {
+        const repair = await service.repairJob(video);
+        if (repair !== 'present') report[repair]++;
+      }
+      afterId = videos.at(-1)?.id;
+      if (!afterId || videos.length < batchSize) return;
+    }
+  }
+}

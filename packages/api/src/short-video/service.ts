@@ -1,0 +1,336 @@
+import { tracked } from '@trpc/server';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { conflict, notFound } from '../errors';
+import type { Database } from '../infra/db/client';
+import { decodeCursor, encodeCursor } from '../infra/pagination';
+import { Feed, type RealtimeHub } from '../infra/realtime';
+import { shortVideoUpdated } from './events';
+import { type EndedLive, noViewerTimeline, type ViewerTimelineReader } from './ports';
+import { type ShortVideoJobData, type ShortVideoJobPolicy, shortVideoJobName, shortVideoJobOptions } from './queue';
+import type { ListShortVideosInput, ShortVideo } from './schema';
+import { changesFrom, permittedFrom, type ShortVideoAction, targetOf, transition } from './state';
+import { appendStage, type ShortVideoChanges, type ShortVideoUpdate, shortVideoStore, stageOr } from './store';
+import type { ShortVideoRow } from './tables';
+import type { ThumbnailStore } from './thumbnail';
+
+export type ShortVideoQueue = Queue<ShortVideoJobData>;
+
+export interface ShortVideoServiceDeps {
+  db: Database;
+  queue: ShortVideoQueue;
+  realtime: RealtimeHub;
+  logger: Logger;
+  jobPolicy: ShortVideoJobPolicy;
+  thumbnails: ThumbnailStore;
+  viewerTimeline?: ViewerTimelineReader;
+  now?: () => Date;
+}
+
+/** What a producer or the reconciler did to make sure a video has a job that will run. */
+export type JobRepair = 'present' | 'enqueued' | 'requeued' | 'failed';
+
+/**
+ * The short-video domain: creating a video when a live that was LIVE ends, the state changes the
+ * worker and operators make (each through the state machine, as a compare-and-set), and reading and
+ * following videos.
+ */
+export class ShortVideoService {
+  private readonly db: Database;
+  readonly queue: ShortVideoQueue;
+  private readonly realtime: RealtimeHub;
+  private readonly logger: Logger;
+  private readonly jobPolicy: ShortVideoJobPolicy;
+  readonly thumbnails: ThumbnailStore;
+  private readonly now: () => Date;
+  /** Where the highlight comes from; app.ts wires the viewers domain's reader. */
+  viewerTimeline: ViewerTimelineReader;
+
+  constructor(deps: ShortVideoServiceDeps) {
+    this.db = deps.db;
+    this.queue = deps.queue;
+    this.realtime = deps.realtime;
+    this.logger = deps.logger;
+    this.jobPolicy = deps.jobPolicy;
+    this.thumbnails = deps.thumbnails;
+    this.viewerTimeline = deps.viewerTimeline ?? noViewerTimeline;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Handles `live.ended` (and the reconciler's finding of a live without a video). Idempotent on the
+   * live: the unique live_id makes a redelivery find the video already there, and the job's id (the
+   * video's) makes enqueueing twice a no-op, so a crash between the insert and the enqueue is repaired
+   * by the redelivery.
+   */
+  async onLiveEnded(live: EndedLive): Promise<{ video: ShortVideo; created: boolean }> {
+    const inserted = await shortVideoStore.insert(this.db, {
+      liveId: live.liveId,
+      liveTitle: live.title,
+      liveStartedAt: new Date(live.startedAt),
+      liveEndedAt: new Date(live.endedAt),
+      createdAt: this.now(),
+    });
+    if (inserted) {
+      const video = await this.broadcast(inserted);
+      await this.queue.add(shortVideoJobName, jobData(inserted), shortVideoJobOptions(inserted.id, this.jobPolicy));
+      return { video, created: true };
+    }
+    const existing = await shortVideoStore.findByLiveId(this.db, live.liveId);
+    if (!existing) throw new Error(`short video of live ${live.liveId} neither inserted nor found`);
+    if (existing.status === 'PENDING') await this.repairJob(existing);
+    return { video: toShortVideo(existing), created: false };
+  }
+
+  /**
+   * Makes sure a PENDING or PROCESSING video has a job that will run: adds it when the queue lost it
+   * (Redis lost its data), re-runs a finished job the video still waits for (a retry that crashed
+   * before re-enqueueing), and fails a PROCESSING video whose job failed without saying so (the
+   * database was unreachable at the time).
+   */
+  async repairJob(row: ShortVideoRow): Promise<JobRepair> {
+    const state = await this.queue.getJobState(row.id);
+    if (state === 'unknown') {
+      // Re-read: the job may have finished, and been removed, since `row` was read.
+      const current = await shortVideoStore.findById(this.db, row.id);
+      if (current?.status !== 'PENDING' && current?.status !== 'PROCESSING') return 'present';
+      await this.queue.add(shortVideoJobName, jobData(current), shortVideoJobOptions(current.id, this.jobPolicy));
+      return 'enqueued';
+    }
+    if (state === 'failed' && row.status === 'PROCESSING') {
+      const job = await this.queue.getJob(row.id);
+      await this.fail(row.id, job?.failedReason || 'its job failed');
+      return 'failed';
+    }
+    if (state === 'failed' || state === 'completed') {
+      const job = await this.queue.getJob(row.id);
+      try {
+        await job?.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+      } catch (error) {
+        // Another instance re-ran it first; whatever state it is in now, it is no longer finished.
+        if ((await this.queue.getJobState(row.id)) === state) throw error;
+      }
+      return 'requeued';
+    }
+    return 'present';
+  }
+
+  /** Which of these lives have a short video. */
+  liveIdsWithVideo(liveIds: string[]): Promise<Set<string>> {
+    return shortVideoStore.liveIdsWithVideo(this.db, liveIds);
+  }
+
+  /** PENDING and PROCESSING videos, in id order: those that must have a job. */
+  unfinished(afterId: string | undefined, limit: number): Promise<ShortVideoRow[]> {
+    return shortVideoStore.unfinished(this.db, { afterId, limit });
+  }
+
+  /** Operator retry: FAILED → PENDING with a fresh job (attempts, progress and outputs start over). */
+  async retry(id: string): Promise<ShortVideo> {
+    const { row } = await this.apply(id, 'retry', {
+      progress: 0,
+      stage: null,
+      completedStages: [],
+      attempts: 0,
+      error: null,
+      highlight: null,
+      videoUrl: null,
+      thumbnailUrl: null,
+      durationSec: null,
+    });
+    try {
+      await this.repairJob(row);
+    } catch (error) {
+      // The retry is committed: the reconciler enqueues the job once Redis answers again.
+      this.logger.warn({ err: error, shortVideoId: id }, 'retried short video not enqueued yet; the reconciler will');
+    }
+    return toShortVideo(row);
+  }
+
+  async get(id: string): Promise<ShortVideo> {
+    const row = await shortVideoStore.findById(this.db, id);
+    if (!row) throw notFound('short video', id);
+    return toShortVideo(row);
+  }
+
+  async list(input: ListShortVideosInput): Promise<{ items: ShortVideo[]; nextCursor: string | null }> {
+    const rows = await shortVideoStore.page(this.db, {
+      ...(input.liveId ? { liveId: input.liveId } : {}),
+      ...(input.status ? { status: input.status } : {}),
+      limit: input.limit + 1,
+      ...(input.cursor ? { after: decodeCursor(input.cursor) } : {}),
+    });
+    const page = rows.slice(0, input.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toShortVideo),
+      nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /**
+   * Changes to the videos of one live (or of all), progress included, tracked by version. Subscribes
+   * first, then replays what the client missed since `lastEventId`, then follows the feed, skipping
+   * anything already sent.
+   */
+  async *updates(
+    input: { liveId?: string | undefined; lastEventId?: string | null | undefined },
+    signal?: AbortSignal,
+  ) {
+    const feed = new Feed<{ version: number; video: ShortVideo }>(signal, 1_000);
+    feed.unlisten = await this.realtime.listen(shortVideoUpdated, (update) => feed.push(update));
+    try {
+      const sent = new Map<string, number>();
+      const after = parseVersion(input.lastEventId);
+      if (after !== undefined) {
+        for (const row of await shortVideoStore.changedSince(this.db, after, input.liveId)) {
+          sent.set(row.id, row.version);
+          yield tracked(String(row.version), toShortVideo(row));
+        }
+      } else if (input.liveId) {
+        // A client following one live starts from its video's current state, if it has one yet.
+        const row = await shortVideoStore.findByLiveId(this.db, input.liveId);
+        if (row) {
+          sent.set(row.id, row.version);
+          yield tracked(String(row.version), toShortVideo(row));
+        }
+      }
+      for await (const { version, video } of feed) {
+        if (input.liveId && video.liveId !== input.liveId) continue;
+        // Commits of concurrent workers can be published out of order, so "already sent" is per video.
+        if ((sent.get(video.id) ?? -1) >= version) continue;
+        sent.set(video.id, version);
+        yield tracked(String(version), video);
+      }
+    } finally {
+      feed.close();
+    }
+  }
+
+  // The worker's side: every change is guarded by the state machine and broadcast once committed.
+
+  /**
+   * Starts an attempt: PENDING → PROCESSING, or resumes a PROCESSING video (a retried or recovered
+   * job), recording the attempt. READY and FAILED are refused: there is nothing for the job to do.
+   */
+  async beginAttempt(id: string, attempt: number, firstStage: string): Promise<ShortVideoRow> {
+    const { row } = await this.apply(
+      id,
+      'start',
+      { attempts: attempt, stage: stageOr(firstStage) },
+      permittedFrom('start'),
+    );
+    return row;
+  }
+
+  /**
+   * Records a finished stage with its outputs, progress and the next stage, once: a stage another
+   * run already recorded matches nothing. The last stage completes the video (PROCESSING → READY) in
+   * the same write. Returns the row as it is, and whether this call recorded the stage.
+   */
+  async recordStage(
+    id: string,
+    stage: string,
+    done: { progress: number; next: string | null; outputs: ShortVideoChanges },
+  ): Promise<{ recorded: boolean; row: ShortVideoRow }> {
+    const last = done.next === null;
+    const changes: ShortVideoUpdate = {
+      ...done.outputs,
+      progress: done.progress,
+      stage: done.next,
+      completedStages: appendStage(stage),
+      ...(last ? { status: 'READY' as const, error: null } : {}),
+    };
+    const row = await shortVideoStore.update(
+      this.db,
+      id,
+      { statuses: last ? changesFrom('complete') : ['PROCESSING'], unlessStageDone: stage },
+      changes,
+      this.now(),
+    );
+    if (row) {
+      await this.broadcast(row);
+      return { recorded: true, row };
+    }
+    const current = await shortVideoStore.findById(this.db, id);
+    if (!current) throw notFound('short video', id);
+    return { recorded: false, row: current };
+  }
+
+  /** A failed attempt that will be retried: the error is shown while the video stays PROCESSING. */
+  async recordAttemptError(id: string, error: string): Promise<void> {
+    const row = await shortVideoStore.update(this.db, id, { statuses: ['PROCESSING'] }, { error }, this.now());
+    if (row) await this.broadcast(row);
+  }
+
+  /** The last attempt failed, or the input can never succeed: PROCESSING → FAILED. */
+  async fail(id: string, error: string): Promise<ShortVideoRow> {
+    return (await this.apply(id, 'fail', { error })).row;
+  }
+
+  /**
+   * Applies `action` as a compare-and-set on the statuses it may apply from (by default those it moves
+   * from). When nothing matched, the current status decides: the action already took effect
+   * (unchanged), or it is refused, which is an error (CONFLICT), never a silent write.
+   */
+  private async apply(
+    id: string,
+    action: ShortVideoAction,
+    changes: ShortVideoUpdate,
+    statuses = changesFrom(action),
+  ): Promise<{ row: ShortVideoRow; changed: boolean }> {
+    const row = await shortVideoStore.update(
+      this.db,
+      id,
+      { statuses },
+      { ...changes, status: targetOf(action) },
+      this.now(),
+    );
+    if (row) {
+      await this.broadcast(row);
+      return { row, changed: true };
+    }
+    const current = await shortVideoStore.findById(this.db, id);
+    if (!current) throw notFound('short video', id);
+    const decision = transition(current.status, action);
+    if (decision.outcome === 'refused') throw conflict(`Cannot ${action} short video ${id}: ${decision.reason}`);
+    if (decision.outcome === 'changed') throw conflict(`Cannot ${action} short video ${id}: it changed concurrently`);
+    return { row: current, changed: false };
+  }
+
+  /** Real-time delivery is best effort: the database is the truth and a reconnecting client catches up from it. */
+  private async broadcast(row: ShortVideoRow): Promise<ShortVideo> {
+    const video = toShortVideo(row);
+    try {
+      await this.realtime.publish(shortVideoUpdated, { version: row.version, video });
+    } catch (error) {
+      this.logger.warn({ err: error, shortVideoId: row.id }, 'short video change not broadcast; subscribers catch up');
+    }
+    return video;
+  }
+}
+
+export function toShortVideo(row: ShortVideoRow): ShortVideo {
+  return {
+    id: row.id,
+    liveId: row.liveId,
+    status: row.status,
+    progress: row.progress,
+    stage: row.stage,
+    attempts: row.attempts,
+    error: row.error,
+    highlight: row.highlight ?? null,
+    videoUrl: row.videoUrl,
+    thumbnailUrl: row.thumbnailUrl,
+    durationSec: row.durationSec,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+const jobData = (row: ShortVideoRow): ShortVideoJobData => ({ shortVideoId: row.id, liveId: row.liveId });
+
+function parseVersion(lastEventId: string | null | undefined): number | undefined {
+  if (!lastEventId || !/^\d{1,15}$/.test(lastEventId)) return undefined;
+  return Number(lastEventId);
+}

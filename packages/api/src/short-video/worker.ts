@@ -1,0 +1,204 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TRPCError } from '@trpc/server';
+import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ShortVideoMetrics } from './metrics';
+import { shortVideoJobSchema, shortVideoQueueName, stalledJobSettings } from './queue';
+import type { ShortVideoService } from './service';
+import { shortVideoStages } from './stages';
+import { InvalidInputError, type Stage, type StageContext } from './stages/stage';
+import type { ShortVideoRow } from './tables';
+
+export interface ShortVideoProcessorDeps {
+  service: ShortVideoService;
+  /** Simulated duration of each stage (SHORT_VIDEO_STAGE_MS). */
+  stageMs: number;
+  /** Probability that a stage fails with a transient error (SHORT_VIDEO_FAILURE_RATE). */
+  failureRate: number;
+  metrics: ShortVideoMetrics;
+  logger: Logger;
+  random?: () => number;
+}
+
+/** What a completed job returns (shown by Bull Board). */
+export interface ShortVideoJobResult {
+  status: 'READY';
+  videoUrl: string | null;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const firstStage = (shortVideoStages[0] as Stage).name;
+
+/**
+ * The processor: a plain async function of a job. It runs the stages the video has not done yet
+ * (a retried or recovered job resumes where the last run stopped), recording each stage once with its
+ * outputs and progress. Retries and backoff are the job's options: the processor only decides, when
+ * an attempt fails, whether it was the last (FAILED) or not (the error shows while it is retried).
+ */
+export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
+  const { service, metrics, logger } = deps;
+  const random = deps.random ?? Math.random;
+
+  async function runStage(stage: Stage, context: StageContext, signal: AbortSignal | undefined) {
+    if (deps.stageMs > 0) await sleep(deps.stageMs, undefined, signal ? { signal } : {});
+    if (deps.failureRate > 0 && random() < deps.failureRate) {
+      throw new Error(`${stage.name} failed (simulated fault, SHORT_VIDEO_FAILURE_RATE=${deps.failureRate})`);
+    }
+    return stage.run(context);
+  }
+
+  // Three parameters: BullMQ passes the abort signal only to a processor that declares it.
+  return async function processShortVideo(
+    job: Job<unknown, ShortVideoJobResult>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ShortVideoJobResult> {
+    const id = job.id ?? '';
+    if (!uuidPattern.test(id)) throw new UnrecoverableError(`job ${id} does not name a short video`);
+    let video: ShortVideoRow;
+    try {
+      video = await service.beginAttempt(id, job.attemptsStarted, firstStage);
+    } catch (error) {
+      // No such video, or one that is READY or FAILED: no attempt can change that.
+      if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT')) {
+        throw new UnrecoverableError(error.message);
+      }
+      throw error;
+    }
+
+    try {
+      const payload = shortVideoJobSchema.safeParse(job.data);
+      if (!payload.success || payload.data.shortVideoId !== id || payload.data.liveId !== video.liveId) {
+        throw new InvalidInputError(`job payload ${JSON.stringify(job.data)} does not describe short video ${id}`);
+      }
+      const liveId = video.liveId;
+      let timeline: ReturnType<StageContext['timeline']> | undefined;
+      const context = {
+        timeline: () => {
+          timeline ??= service.viewerTimeline(liveId);
+          return timeline;
+        },
+        thumbnails: service.thumbnails,
+      };
+      for (const [index, stage] of shortVideoStages.entries()) {
+        if (video.completedStages.includes(stage.name)) continue;
+        const stopTimer = metrics.stageDuration.startTimer({ stage: stage.name });
+        let outputs: Awaited<ReturnType<Stage['run']>>;
+        try {
+          outputs = await runStage(stage, { ...context, video }, signal);
+          stopTimer({ outcome: 'ok' });
+        } catch (error) {
+          stopTimer({ outcome: 'error' });
+          throw error;
+        }
+        const progress = Math.round(((index + 1) * 100) / shortVideoStages.length);
+        const next = shortVideoStages[index + 1]?.name ?? null;
+        const [recorded] = await Promise.all([
+          service.recordStage(id, stage.name, { progress, next, outputs }),
+          job.updateProgress(progress),
+        ]);
+        // Not recorded: another run (a job recovered while this one was merely slow) did this stage;
+        // carry on from the row as it is.
+        video = recorded.row;
+        if (video.status === 'READY') break;
+        if (video.status !== 'PROCESSING') {
+          throw new UnrecoverableError(`short video ${id} became ${video.status} while it was being processed`);
+        }
+      }
+      if (video.status !== 'READY') throw new Error(`short video ${id} ran every stage without becoming READY`);
+      metrics.attempts.observe({ status: 'READY' }, job.attemptsStarted);
+      return { status: 'READY', videoUrl: video.videoUrl };
+    } catch (error) {
+      if (signal?.aborted && token) {
+        // Shutting down: hand the job back to the queue for another worker, without using an attempt.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      await recordFailure(job, id, error);
+      throw error instanceof InvalidInputError ? new UnrecoverableError(error.message) : error;
+    }
+  };
+
+  async function recordFailure(job: Job<unknown, ShortVideoJobResult>, id: string, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const allowed = job.opts.attempts ?? 1;
+    const final =
+      error instanceof InvalidInputError || error instanceof UnrecoverableError || job.attemptsMade + 1 >= allowed;
+    try {
+      if (final) {
+        const reason = error instanceof InvalidInputError ? `Invalid input: ${message}` : message;
+        await service.fail(
+          id,
+          allowed > 1 && !(error instanceof InvalidInputError)
+            ? `${reason} (after ${job.attemptsStarted} attempts)`
+            : reason,
+        );
+        metrics.attempts.observe({ status: 'FAILED' }, job.attemptsStarted);
+      } else {
+        await service.recordAttemptError(
+          id,
+          `Attempt ${job.attemptsMade + 1} of ${allowed} failed: ${message}; retrying`,
+        );
+      }
+    } catch (bookkeeping) {
+      // The job's own outcome stands; the reconciler marks a video whose job failed as FAILED.
+      logger.warn({ err: bookkeeping, shortVideoId: id }, 'could not record a failed short-video attempt');
+    }
+  }
+}
+
+export interface ShortVideoWorkerOptions {
+  /** A connection of its own, with `maxRetriesPerRequest: null` (BullMQ blocks on it). */
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  /** SHORT_VIDEO_LOCK_MS: how fast a dead worker's jobs are recovered (see stalledJobSettings). */
+  lockMs: number;
+  processor: ReturnType<typeof createShortVideoProcessor>;
+  logger: Logger;
+  /** On stop, active jobs get this long to finish before they are handed back to the queue. */
+  handBackAfterMs?: number;
+}
+
+/** Runs the processor on the short-video queue: inside the API (WORKER=inline) or in a worker process. */
+export class ShortVideoWorker {
+  private worker: Worker<unknown, ShortVideoJobResult> | undefined;
+
+  constructor(private readonly options: ShortVideoWorkerOptions) {}
+
+  start(): void {
+    if (this.worker) return;
+    const { connection, prefix, concurrency, lockMs, processor, logger } = this.options;
+    const worker = new Worker<unknown, ShortVideoJobResult>(shortVideoQueueName, processor, {
+      connection,
+      prefix,
+      concurrency,
+      ...stalledJobSettings(lockMs),
+    });
+    worker.on('error', (error) => logger.warn({ err: error }, 'short-video worker error; it keeps going'));
+    worker.on('failed', (job, error) => {
+      logger.warn(
+        { shortVideoId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
+        'short-video attempt failed',
+      );
+    });
+    this.worker = worker;
+  }
+
+  /** Finishes the active jobs, or past `handBackAfterMs` hands them back to the queue, then closes. */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    const handBack = setTimeout(
+      () => worker.cancelAllJobs('worker shutting down'),
+      this.options.handBackAfterMs ?? 5_000,
+    );
+    try {
+      await worker.close();
+    } finally {
+      clearTimeout(handBack);
+    }
+  }
+}
