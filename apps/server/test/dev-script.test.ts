@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -215,6 +215,39 @@ describe('pnpm dev: choosing how to get Redis', () => {
       '--appendonly',
       'no',
     ]);
+  });
+
+  it('starts a redis-server with those arguments that answers on the URL port, with its password', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'onair-dev-redis-'));
+    const server = spawn('redis-server', redisServerArgs({ port, dir, password: 'dev-password' }), { stdio: 'ignore' });
+    let missing: Error | undefined;
+    const exited = new Promise((done) => {
+      server.once('exit', done);
+      server.once('error', (error) => {
+        missing = new Error(`redis-server could not start (${error.message}): apt-get install -y redis-server`);
+        done(error);
+      });
+    });
+    try {
+      const redis = parseRedisUrl(`redis://:dev-password@127.0.0.1:${port}`);
+      let probe = await pingRedis(redis, 500);
+      for (let i = 0; i < 50 && probe.status === 'unreachable'; i++) {
+        await new Promise((done) => setTimeout(done, 100));
+        probe = await pingRedis(redis, 500);
+      }
+      if (missing) throw missing;
+      expect(probe).toEqual({ status: 'pong' });
+      expect(await pingRedis(parseRedisUrl(`redis://127.0.0.1:${port}`))).toEqual({
+        status: 'not-redis',
+        detail: expect.stringContaining('NOAUTH'),
+      });
+      expect(await pingRedis(parseRedisUrl(`redis://:wrong@127.0.0.1:${port}`))).toMatchObject({ status: 'not-redis' });
+    } finally {
+      server.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the three ways to provide Redis when there is none', () => {
