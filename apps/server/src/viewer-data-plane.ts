@@ -151,7 +151,8 @@ export class ViewerDataPlane {
 
   private toError(cause: unknown, path: string): TRPCError {
     const error = translateError(this.onair, getTRPCErrorFromUnknown(cause));
-    if (error.code === 'INTERNAL_SERVER_ERROR') this.onair.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      this.onair.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
     return error;
   }
 
