@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { expect, test } from './support/test';
 import { DASHBOARD_ORIGIN, OPERATOR_TOKEN, operatorClient } from './support/world';
 
 test('an operator signs in, runs lives and sees every change arrive without reloading', async ({ page }) => {
+  // Titles of this run only, so the test holds on a database that already has lives.
+  const run = randomUUID().slice(0, 8);
+  const ownTitle = `Spring sneakers drop ${run}`;
+  const otherTitle = `Started from another screen ${run}`;
   const requestedOrigins = new Set<string>();
   page.on('request', (request) => requestedOrigins.add(new URL(request.url()).origin));
 
@@ -17,9 +22,9 @@ test('an operator signs in, runs lives and sees every change arrive without relo
   let documentLoads = 0;
   page.on('load', () => documentLoads++);
 
-  await page.getByLabel('Title').fill('Spring sneakers drop');
+  await page.getByLabel('Title').fill(ownTitle);
   await page.getByRole('button', { name: 'Create live' }).click();
-  const created = page.getByRole('listitem', { name: 'Spring sneakers drop' });
+  const created = page.getByRole('listitem', { name: ownTitle, exact: true });
   await expect(created.getByText('SCHEDULED', { exact: true })).toBeVisible();
   await expect(page.getByLabel('Title')).toHaveValue('');
 
@@ -29,17 +34,17 @@ test('an operator signs in, runs lives and sees every change arrive without relo
 
   // Another operator, through the typed client from Node: only the subscription can tell this page.
   const operator = operatorClient();
-  const fromNode = await operator.live.create.mutate({ title: 'Started from another screen' });
-  const fromNodeRow = page.getByRole('listitem', { name: 'Started from another screen' });
+  const fromNode = await operator.live.create.mutate({ title: otherTitle });
+  const fromNodeRow = page.getByRole('listitem', { name: otherTitle, exact: true });
   await expect(fromNodeRow.getByText('SCHEDULED', { exact: true })).toBeVisible();
   await operator.live.start.mutate({ id: fromNode.id });
   await expect(fromNodeRow.getByText('LIVE', { exact: true })).toBeVisible();
   // Newest first.
-  await expect(page.getByRole('listitem').first()).toHaveAccessibleName('Started from another screen');
+  await expect(page.getByRole('listitem').first()).toHaveAccessibleName(otherTitle);
 
   // Ending asks first, and cancelling changes nothing.
   await created.getByRole('button', { name: 'End' }).click();
-  const confirmEnd = page.getByRole('dialog', { name: 'End “Spring sneakers drop”?' });
+  const confirmEnd = page.getByRole('dialog', { name: `End “${ownTitle}”?` });
   await confirmEnd.getByRole('button', { name: 'Keep it' }).click();
   await expect(confirmEnd).toBeHidden();
   await expect(created.getByText('LIVE', { exact: true })).toBeVisible();
