@@ -2,17 +2,18 @@ import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // One self-contained bundle per entrypoint, so `start` and `worker` run with plain `node`.
-// PGlite loads its WebAssembly from its own package directory, so it stays an external dependency.
+// PGlite loads its WebAssembly, and Bull Board its UI (@bull-board/ui), from their own package
+// directories, so they stay external dependencies of @onair/server.
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/main.ts'],
+  entryPoints: ['src/main.ts', 'src/worker.ts'],
   outdir: 'dist',
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
   sourcemap: true,
-  external: ['@electric-sql/pglite'],
+  external: ['@electric-sql/pglite', '@bull-board/*'],
   // Bundled CommonJS dependencies still call require().
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   logLevel: 'warning',

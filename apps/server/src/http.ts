@@ -2,9 +2,11 @@ import cors from '@fastify/cors';
 import { type AppRouter, appRouter, type OnAir } from '@onair/api';
 import { type FastifyHandlerOptions, fastifyRequestHandler } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { adminQueues } from './admin-queues';
+import { media } from './media';
 import { ViewerDataPlane } from './viewer-data-plane';
 
-/** The API's HTTP surface: /trpc (batched HTTP and SSE), health, readiness and metrics. */
+/** The API's HTTP surface: /trpc (batched HTTP and SSE), Bull Board, thumbnails, health, readiness and metrics. */
 export interface HttpServerOptions {
   /** Serve the hot viewer procedures on the data plane (default); off, tRPC serves everything. */
   dataPlane?: boolean;
@@ -32,7 +34,8 @@ export async function buildHttpServer(onair: OnAir, options: HttpServerOptions =
     maxBatchSize: 100,
     createContext: ({ req }) => ({ onair, authorization: req.headers.authorization }),
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') onair.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        onair.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
     },
   };
   // As tRPC's Fastify plugin does: tRPC reads bodies itself.
@@ -48,6 +51,8 @@ export async function buildHttpServer(onair: OnAir, options: HttpServerOptions =
     return generic();
   });
 
+  await server.register(adminQueues, { onair });
+  await server.register(media, { onair });
 
   server.get('/healthz', async () => ({ status: 'ok' }));
 
