@@ -1,0 +1,268 @@
+import type { ShortVideo } from '@onair/api';
+import { shortVideos } from '@onair/api/tables';
+import { TRPCClientError } from '@onair/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnvironment, operatorToken, type TestEnvironment, type TestServer } from './support/server';
+import { allStages, backdateStart, completedStagesOf, liveOnAir, videosOf, waitForVideo } from './support/short-videos';
+import { Recorder } from './support/subscriptions';
+
+let world: TestEnvironment;
+let server: TestServer;
+
+beforeAll(async () => {
+  world = await createTestEnvironment('pglite');
+  server = await world.start({ SHORT_VIDEO_STAGE_MS: '50' });
+});
+afterAll(() => world.cleanup());
+
+describe('short-video pipeline', () => {
+  it('makes exactly one short video of an ended live: PENDING → PROCESSING → READY, the highlight around the peak', async () => {
+    const title = 'Spring <sneaker> drop & "friends"';
+    const liveId = await liveOnAir(server.operator, title);
+    const startedAt = await backdateStart(server.onair.database.db, liveId, 600);
+    // The audience peaks 200 s into the live.
+    const at = (second: number) => new Date(startedAt.getTime() + second * 1000).toISOString();
+    const timeline = [
+      { at: at(10), count: 12 },
+      { at: at(190), count: 300 },
+      { at: at(200), count: 1_250 },
+      { at: at(206), count: 400 },
+      { at: at(260), count: 20 },
+    ];
+    server.onair.shortVideo.viewerTimeline = async (id) => (id === liveId ? timeline : []);
+
+    const recorder = new Recorder<ShortVideo>();
+    const subscription = server.client.shortVideo.onUpdate.subscribe({ liveId }, recorder);
+    try {
+      await expect.poll(() => server.onair.realtime.counts().listeners, { timeout: 5_000 }).toBeGreaterThan(0);
+      await server.operator.live.end.mutate({ id: liveId });
+      const ready = await recorder.waitFor((event) => event.data.status === 'READY', 30_000);
+
+      const statuses = recorder.events.map((event) => event.data.status).filter((s, i, all) => s !== all[i - 1]);
+      expect(statuses).toEqual(['PENDING', 'PROCESSING', 'READY']);
+      const progress = recorder.events.map((event) => event.data.progress);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      expect(progress.at(-1)).toBe(100);
+      const stages = recorder.events.map((event) => event.data.stage).filter((stage) => stage !== null);
+      expect(new Set(stages)).toEqual(new Set(allStages));
+      const ids = recorder.events.map((event) => Number(event.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+
+      expect(ready.data).toMatchObject({
+        liveId,
+        status: 'READY',
+        progress: 100,
+        stage: null,
+        attempts: 1,
+        error: null,
+      });
+      const { highlight } = ready.data;
+      expect(highlight).not.toBeNull();
+      expect(highlight?.startSec).toBeLessThanOrEqual(200);
+      expect(highlight?.endSec).toBeGreaterThanOrEqual(200);
+      expect(ready.data.durationSec).toBe(30);
+      expect(ready.data.videoUrl).toBe(
+        `https://media.onair.example/recordings/${liveId}.mp4#t=${highlight?.startSec},${highlight?.endSec}`,
+      );
+
+      const thumbnail = await fetch(`${server.url}${ready.data.thumbnailUrl}`);
+      expect(thumbnail.status).toBe(200);
+      expect(thumbnail.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+      const svg = await thumbnail.text();
+      expect(svg).toContain('Spring &lt;sneaker&gt; drop &amp; &quot;friends&quot;');
+      expect(svg).toContain('1,250 peak viewers');
+
+      expect(await videosOf(server.client, liveId)).toEqual([ready.data]);
+      expect(await server.client.shortVideo.get.query({ id: ready.data.id })).toEqual(ready.data);
+      expect(await completedStagesOf(server.onair.database.db, ready.data.id)).toEqual(allStages);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('makes none for a live cancelled before it went on air, and one however often a live ends', async () => {
+    const cancelled = await server.operator.live.create.mutate({ title: 'Never aired' });
+    await server.operator.live.end.mutate({ id: cancelled.id });
+
+    const liveId = await liveOnAir(server.operator, 'Ends more than once');
+    await server.operator.live.end.mutate({ id: liveId });
+    await server.operator.live.end.mutate({ id: liveId });
+    const ready = await waitForVideo(server.client, liveId, (video) => video.status === 'READY');
+
+    // `live.ended` delivered three more times, two of them at once: still one video, still READY.
+    const session = await server.client.live.get.query({ id: liveId });
+    const event = {
+      liveId,
+      title: session.title,
+      startedAt: session.startedAt ?? '',
+      endedAt: session.endedAt ?? '',
+    };
+    await Promise.all([server.onair.shortVideo.onLiveEnded(event), server.onair.shortVideo.onLiveEnded(event)]);
+    await server.onair.shortVideo.onLiveEnded(event);
+    // And as the reconciler would: nothing is missing.
+    expect(await server.onair.reconcileShortVideos()).toEqual({ created: 0, enqueued: 0, requeued: 0, failed: 0 });
+
+    expect(await videosOf(server.client, liveId)).toEqual([ready]);
+    expect(await videosOf(server.client, cancelled.id)).toEqual([]);
+    const rows = await server.onair.database.db.select({ liveId: shortVideos.liveId }).from(shortVideos);
+    expect(rows.filter((row) => row.liveId === cancelled.id)).toEqual([]);
+  });
+
+  it('lists newest first with a cursor, filters by status, and follows every live from a lastEventId', async () => {
+    const first = await liveOnAir(server.operator, 'Paged one');
+    const second = await liveOnAir(server.operator, 'Paged two');
+    await server.operator.live.end.mutate({ id: first });
+    const firstVideo = await waitForVideo(server.client, first, (video) => video.status === 'READY');
+    await server.operator.live.end.mutate({ id: second });
+    const secondVideo = await waitForVideo(server.client, second, (video) => video.status === 'READY');
+
+    const page = await server.client.shortVideo.list.query({ limit: 1 });
+    expect(page.items.map((video) => video.id)).toEqual([secondVideo.id]);
+    expect(page.nextCursor).not.toBeNull();
+    const next = await server.client.shortVideo.list.query({ limit: 1, cursor: page.nextCursor });
+    expect(next.items.map((video) => video.id)).toEqual([firstVideo.id]);
+    const ready = await server.client.shortVideo.list.query({ status: 'READY', limit: 100 });
+    expect(ready.items.every((video) => video.status === 'READY')).toBe(true);
+    expect((await server.client.shortVideo.list.query({ status: 'FAILED' })).items).toEqual([]);
+
+    // Resuming from before the first video's last change replays both videos' later changes.
+    const recorder = new Recorder<ShortVideo>();
+    const subscription = server.client.shortVideo.onUpdate.subscribe({ lastEventId: '0' }, recorder);
+    try {
+      await recorder.waitFor((event) => event.data.id === secondVideo.id && event.data.status === 'READY');
+      expect(recorder.events.some((event) => event.data.id === firstVideo.id && event.data.status === 'READY')).toBe(
+        true,
+      );
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('answers bad input with BAD_REQUEST naming the field, unknown ids with NOT_FOUND', async () => {
+    const refusal = async (call: Promise<unknown>) => {
+      const error = await call.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(TRPCClientError);
+      return error as TRPCClientError<never>;
+    };
+    const badId = await refusal(server.client.shortVideo.get.query({ id: 'nope' }));
+    expect(badId.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
+    expect(badId.message).toContain('id');
+    const badLimit = await refusal(server.client.shortVideo.list.query({ limit: 500 }));
+    expect(badLimit.message).toContain('limit');
+    const badCursor = await refusal(server.client.shortVideo.list.query({ cursor: 'garbage' }));
+    expect(badCursor.message).toContain('cursor');
+    const unknown = await refusal(server.client.shortVideo.get.query({ id: '00000000-0000-4000-8000-000000000000' }));
+    expect(unknown.data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
+    const anonymousRetry = await refusal(
+      server.client.shortVideo.retry.mutate({ id: '00000000-0000-4000-8000-000000000000' }),
+    );
+    expect(anonymousRetry.data).toMatchObject({ code: 'UNAUTHORIZED' });
+    const unknownRetry = await refusal(
+      server.operator.shortVideo.retry.mutate({ id: '00000000-0000-4000-8000-000000000000' }),
+    );
+    expect(unknownRetry.data).toMatchObject({ code: 'NOT_FOUND' });
+    const missingThumbnail = await fetch(`${server.url}/media/thumbnails/00000000-0000-4000-8000-000000000000.svg`);
+    expect(missingThumbnail.status).toBe(404);
+    expect((await fetch(`${server.url}/media/thumbnails/..%2F..%2Foperator-token`)).status).toBe(404);
+  });
+
+  it('fails a video whose input can never work at once, without retries', async () => {
+    const liveId = await liveOnAir(server.operator, 'Zero-length recording');
+    await server.operator.live.end.mutate({ id: liveId });
+    await waitForVideo(server.client, liveId, (video) => video.status === 'READY');
+    // A video whose recording ends when it starts (as a corrupt row would be), made by the reconciler.
+    const now = new Date();
+    const [row] = await server.onair.database.db
+      .insert(shortVideos)
+      .values({
+        liveId: '11111111-1111-4111-8111-111111111111',
+        liveTitle: 'Broken',
+        liveStartedAt: now,
+        liveEndedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!row) throw new Error('insert returned nothing');
+    const report = await server.onair.reconcileShortVideos();
+    expect(report.enqueued).toBe(1);
+    const failed = await waitForVideo(server.client, row.liveId, (video) => video.status === 'FAILED');
+    expect(failed.attempts).toBe(1);
+    expect(failed.error).toMatch(/^Invalid input: live .* has no recording/);
+    const job = await server.onair.shortVideo.queue.getJob(row.id);
+    expect(job?.attemptsMade).toBe(1);
+    expect(await job?.getState()).toBe('failed');
+  });
+
+  it('serves Bull Board to the operator only, with the short-video queue', async () => {
+    expect((await fetch(`${server.url}/admin/queues`)).status).toBe(401);
+    expect((await fetch(`${server.url}/admin/queues/api/queues`)).status).toBe(401);
+    const wrong = await fetch(`${server.url}/admin/queues`, {
+      headers: { authorization: 'Bearer not-the-token-at-all' },
+    });
+    expect(wrong.status).toBe(401);
+
+    const authorization = `Bearer ${operatorToken}`;
+    const page = await fetch(`${server.url}/admin/queues`, { headers: { authorization } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<base href="/admin/queues/"');
+    const queues = (await (
+      await fetch(`${server.url}/admin/queues/api/queues`, { headers: { authorization } })
+    ).json()) as {
+      queues: { name: string; counts: Record<string, number> }[];
+    };
+    const shortVideoQueue = queues.queues.find((queue) => queue.name === 'short-video');
+    expect(shortVideoQueue?.counts.completed).toBeGreaterThan(0);
+  });
+
+  it('reports queue depth, stage durations, attempts and the outbox lag in /metrics', async () => {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/onair_queue_jobs\{queue="short-video",state="completed"\} [1-9]/);
+    expect(metrics).toMatch(/onair_queue_jobs\{queue="short-video",state="waiting"\} 0/);
+    expect(metrics).toMatch(/onair_short_video_stage_duration_seconds_count\{stage="render",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/onair_short_video_attempts_count\{status="READY"\} [1-9]/);
+    expect(metrics).toMatch(/onair_outbox_lag_seconds \d/);
+  });
+});
+
+describe('short-video failures and operator retry', () => {
+  let failing: TestEnvironment;
+  afterAll(() => failing?.cleanup());
+
+  it('fails after the configured attempts with the error recorded, and a retry at a healthy rate reaches READY', async () => {
+    failing = await createTestEnvironment('pglite');
+    const faulty = await failing.start({
+      SHORT_VIDEO_STAGE_MS: '10',
+      SHORT_VIDEO_FAILURE_RATE: '1',
+      SHORT_VIDEO_ATTEMPTS: '3',
+      SHORT_VIDEO_BACKOFF_MS: '100',
+    });
+    const liveId = await liveOnAir(faulty.operator, 'Unlucky');
+    await faulty.operator.live.end.mutate({ id: liveId });
+    const failed = await waitForVideo(faulty.client, liveId, (video) => video.status === 'FAILED');
+    expect(failed.attempts).toBe(3);
+    expect(failed.error).toBe(
+      'fetch-recording failed (simulated fault, SHORT_VIDEO_FAILURE_RATE=1) (after 3 attempts)',
+    );
+    expect(failed.progress).toBe(0);
+    const job = await faulty.onair.shortVideo.queue.getJob(failed.id);
+    expect(job?.attemptsMade).toBe(3);
+    await faulty.stop();
+
+    // The fault is gone: the operator retries.
+    const healthy = await failing.start({ SHORT_VIDEO_STAGE_MS: '10' });
+    const retried = await healthy.operator.shortVideo.retry.mutate({ id: failed.id });
+    expect(retried).toMatchObject({ id: failed.id, status: 'PENDING', progress: 0, attempts: 0, error: null });
+    const ready = await waitForVideo(healthy.client, liveId, (video) => video.status === 'READY');
+    expect(ready).toMatchObject({ id: failed.id, attempts: 1, progress: 100, error: null });
+
+    const again = await healthy.operator.shortVideo.retry.mutate({ id: failed.id }).catch((error: unknown) => error);
+    expect(again).toBeInstanceOf(TRPCClientError);
+    expect((again as TRPCClientError<never>).data).toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
+    expect((again as TRPCClientError<never>).message).toContain('READY');
+    expect((await healthy.client.shortVideo.get.query({ id: failed.id })).status).toBe('READY');
+  });
+});

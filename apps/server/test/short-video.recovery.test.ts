@@ -1,0 +1,149 @@
+import { createLogger, createOnAir, loadEnv } from '@onair/api';
+import { lives, outbox } from '@onair/api/tables';
+import { eq, isNull } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deleteKeys, redisUrl } from './support/redis';
+import { createTestEnvironment, operatorToken, type TestEnvironment } from './support/server';
+import { allStages, completedStagesOf, liveOnAir, videosOf, waitForVideo } from './support/short-videos';
+import { spawnWorker, type WorkerProcess } from './support/worker-process';
+
+// Several processes share the data: PostgreSQL (a PGlite directory belongs to one process).
+describe('short-video pipeline through crashes', () => {
+  let world: TestEnvironment | undefined;
+  const workers: WorkerProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.kill('SIGKILL')));
+    await world?.cleanup();
+    world = undefined;
+  });
+
+  it('finishes the job of a worker killed with -9 in another worker, doing each stage once', async () => {
+    world = await createTestEnvironment('postgres');
+    const api = await world.start({ WORKER: 'off' });
+    // Slow stages to kill it mid-job; a short lock so the job is recovered within seconds.
+    const workerEnv = { SHORT_VIDEO_STAGE_MS: '700', SHORT_VIDEO_LOCK_MS: '2000', WORKER_CONCURRENCY: '2' };
+    const doomed = await spawnWorker(world, workerEnv);
+    workers.push(doomed);
+    const liveId = await liveOnAir(api.operator, 'Killed mid-job');
+    await api.operator.live.end.mutate({ id: liveId });
+
+    const midway = await waitForVideo(
+      api.client,
+      liveId,
+      (video) => video.status === 'PROCESSING' && video.progress >= 25 && video.progress < 100,
+    );
+    expect(await doomed.kill('SIGKILL')).toBeNull();
+    const survivor = await spawnWorker(world, workerEnv);
+    workers.push(survivor);
+
+    const ready = await waitForVideo(api.client, liveId, (video) => video.status === 'READY', 60_000);
+    expect(ready).toMatchObject({ id: midway.id, progress: 100, error: null });
+    // The recovered run is the job's second start.
+    expect(ready.attempts).toBe(2);
+    expect(await videosOf(api.client, liveId)).toHaveLength(1);
+    expect(await completedStagesOf(api.onair.database.db, ready.id)).toEqual(allStages);
+    expect(await survivor.kill('SIGTERM')).toBe(0);
+  }, 120_000);
+
+  it('hands an active job back on SIGTERM, without spending an attempt, for another worker to finish', async () => {
+    world = await createTestEnvironment('postgres');
+    const api = await world.start({ WORKER: 'off' });
+    // Stages far longer than the shutdown grace period: the job cannot finish in time.
+    const stopping = await spawnWorker(world, { SHORT_VIDEO_STAGE_MS: '20000' });
+    workers.push(stopping);
+    const liveId = await liveOnAir(api.operator, 'Handed back');
+    await api.operator.live.end.mutate({ id: liveId });
+    const processing = await waitForVideo(api.client, liveId, (video) => video.status === 'PROCESSING');
+
+    const started = Date.now();
+    expect(await stopping.kill('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const job = await api.onair.shortVideo.queue.getJob(processing.id);
+    expect(await job?.getState()).toBe('waiting');
+    expect(job?.attemptsMade).toBe(0);
+
+    workers.push(await spawnWorker(world, { SHORT_VIDEO_STAGE_MS: '20' }));
+    const ready = await waitForVideo(api.client, liveId, (video) => video.status === 'READY', 60_000);
+    expect(await completedStagesOf(api.onair.database.db, ready.id)).toEqual(allStages);
+  }, 120_000);
+
+  it('delivers a live.ended committed by a process that died before its relay published it', async () => {
+    world = await createTestEnvironment('postgres');
+    // A process that ends a live and dies before its relay runs: its outbox row is committed, unpublished.
+    const env = loadEnv({
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: world.prefix,
+      OPERATOR_TOKEN: operatorToken,
+      ...world.database.env,
+    });
+    const doomed = await createOnAir({ env, logger: createLogger(env, 'doomed'), operatorToken });
+    const live = await doomed.live.create({ title: 'Ended just before a crash' });
+    await doomed.live.start(live.id);
+    await doomed.live.end(live.id);
+    const unpublished = await doomed.database.db.select().from(outbox).where(isNull(outbox.publishedAt));
+    const endedRow = unpublished.find((row) => row.type === 'live.ended');
+    expect(endedRow?.payload).toMatchObject({ liveId: live.id });
+    await doomed.close();
+
+    const server = await world.start({ SHORT_VIDEO_STAGE_MS: '20', WORKER: 'inline' });
+    const ready = await waitForVideo(server.client, live.id, (video) => video.status === 'READY');
+    expect(await videosOf(server.client, live.id)).toEqual([ready]);
+    // The event itself went through: published, then read and acknowledged by the short-video group.
+    const [published] = await server.onair.database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.id, endedRow?.id ?? -1));
+    expect(published?.publishedAt).not.toBeNull();
+    const redis = new Redis(redisUrl);
+    try {
+      await expect
+        .poll(async () => {
+          const groups = (await redis.xinfo('GROUPS', `${world?.prefix}:events`)) as unknown[][];
+          const group = groups.map(toRecord).find((info) => info.name === 'short-video');
+          return { pending: group?.pending, entriesRead: Number(group?.['entries-read'] ?? 0) > 0 };
+        })
+        .toEqual({ pending: 0, entriesRead: true });
+    } finally {
+      redis.disconnect();
+    }
+  }, 60_000);
+
+  it('re-creates what Redis lost (jobs and events): every video reaches READY, one per live', async () => {
+    world = await createTestEnvironment('postgres');
+    const api = await world.start({ WORKER: 'off', SHORT_VIDEO_RECONCILE_MS: '1000' });
+    const ended: string[] = [];
+    for (const title of ['Lost job one', 'Lost job two', 'Lost job three']) {
+      const liveId = await liveOnAir(api.operator, title);
+      await api.operator.live.end.mutate({ id: liveId });
+      ended.push(liveId);
+    }
+    for (const liveId of ended) await waitForVideo(api.client, liveId, (video) => video.status === 'PENDING');
+    // A live whose end never reached the stream (as if its entry was lost before the consumer read it).
+    const lostEvent = await liveOnAir(api.operator, 'Lost event');
+    await api.onair.database.db
+      .update(lives)
+      .set({ status: 'ENDED', endedAt: new Date() })
+      .where(eq(lives.id, lostEvent));
+    ended.push(lostEvent);
+
+    // Redis loses its data: queue, stream, consumer groups and all.
+    expect(await deleteKeys(world.prefix)).toBeGreaterThan(0);
+    const counts = await api.onair.shortVideo.queue.getJobCounts('waiting', 'active', 'delayed');
+    expect(counts).toEqual({ waiting: 0, active: 0, delayed: 0 });
+
+    api.onair.startWorker();
+    for (const liveId of ended) {
+      const ready = await waitForVideo(api.client, liveId, (video) => video.status === 'READY', 30_000);
+      expect(await videosOf(api.client, liveId)).toEqual([ready]);
+    }
+  }, 90_000);
+});
+
+function toRecord(flat: unknown[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (let index = 0; index + 1 < flat.length; index += 2) record[String(flat[index])] = flat[index + 1];
+  return record;
+}
