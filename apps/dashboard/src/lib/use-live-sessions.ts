@@ -28,18 +28,19 @@ export function useLiveSessions(initialPage: LivesPage, onError: (error: unknown
   useEffect(() => {
     const api = browserApi();
     let connectedBefore = false;
-    let arrivedDuringRefetch: LiveSession[] | undefined;
+    // For each refetch in flight, the events received since it began (two may overlap after quick reconnects).
+    const refetches = new Set<LiveSession[]>();
 
     const refetchFirstPage = async () => {
       const arrived: LiveSession[] = [];
-      arrivedDuringRefetch = arrived;
+      refetches.add(arrived);
       try {
         const page = await api.live.list.query({ limit: LIVES_PAGE_SIZE });
         receive(...page.items, ...arrived);
       } catch (error) {
         reportError(error);
       } finally {
-        if (arrivedDuringRefetch === arrived) arrivedDuringRefetch = undefined;
+        refetches.delete(arrived);
       }
     };
 
@@ -48,7 +49,7 @@ export function useLiveSessions(initialPage: LivesPage, onError: (error: unknown
       {
         onStarted: () => void refetchFirstPage(),
         onData: ({ data }) => {
-          arrivedDuringRefetch?.push(data);
+          for (const arrived of refetches) arrived.push(data);
           receive(data);
         },
         onConnectionStateChange: ({ state }) => {
