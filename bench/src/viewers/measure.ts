@@ -1,0 +1,247 @@
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { JoinDriver } from './onair';
+import { Child, cpuSeconds, type Message, median, rssKiB, sleep } from './proc';
+
+/** A server under test: its pid (for /proc) and where it listens. */
+export interface Target {
+  name: string;
+  pid: number;
+  port: number;
+}
+
+export interface JoinsResult {
+  label: string;
+  batch: number;
+  joinsPerSec: number;
+  requestsPerSec: number;
+  ok: number;
+  failed: number;
+  latP50: number;
+  latP99: number;
+  serverCpuPct: number;
+  serverUsPerJoin: number;
+  redisCpuPct: number;
+  loadCpuPct: number;
+  /** Rounds this result is the median of, and the range of their joins/s. */
+  rounds: number;
+  joinsMin: number;
+  joinsMax: number;
+}
+
+/** The median of each figure over several rounds of the same run. */
+export function medianOfRounds(rounds: JoinsResult[]): JoinsResult {
+  const first = rounds[0];
+  if (!first) throw new Error('no rounds');
+  const of = (pick: (r: JoinsResult) => number) => median(rounds.map(pick));
+  const joins = rounds.map((r) => r.joinsPerSec);
+  return {
+    label: first.label,
+    batch: first.batch,
+    joinsPerSec: of((r) => r.joinsPerSec),
+    requestsPerSec: of((r) => r.requestsPerSec),
+    ok: rounds.reduce((sum, r) => sum + r.ok, 0),
+    failed: rounds.reduce((sum, r) => sum + r.failed, 0),
+    latP50: of((r) => r.latP50),
+    latP99: of((r) => r.latP99),
+    serverCpuPct: of((r) => r.serverCpuPct),
+    serverUsPerJoin: of((r) => r.serverUsPerJoin),
+    redisCpuPct: of((r) => r.redisCpuPct),
+    loadCpuPct: of((r) => r.loadCpuPct),
+    rounds: rounds.length,
+    joinsMin: Math.min(...joins),
+    joinsMax: Math.max(...joins),
+  };
+}
+
+export interface FanoutResult {
+  n: number;
+  connected: number;
+  failed: number;
+  msgsPerSec: number;
+  expectedPerSec: number;
+  updatesPerSec: number;
+  skippedVersions: number;
+  latP50: number;
+  latP99: number;
+  latMax: number;
+  bytesPerMsg: number;
+  serverCpuPct: number;
+  serverUsPerMsg: number;
+  clientCpuPct: number;
+  closedEarly: number;
+}
+
+export interface MemoryResult {
+  n: number;
+  connected: number;
+  beforeKiB: number;
+  afterKiB: number;
+  perConnKiB: number;
+}
+
+function num(message: Message, key: string): number {
+  const value = message[key];
+  if (value === null) return Number.NaN;
+  if (typeof value !== 'number') throw new Error(`"${key}" missing in ${JSON.stringify(message)}`);
+  return value;
+}
+
+/** Redis's own CPU seconds (all its threads), from INFO. */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return field('used_cpu_sys') + field('used_cpu_user');
+}
+
+export class Measurements {
+  constructor(
+    private readonly scriptsDir: string,
+    private readonly redis: Redis,
+    private readonly verbose: boolean,
+  ) {}
+
+  private child(name: string, script: string, options: object): Child {
+    return new Child(name, join(this.scriptsDir, script), [JSON.stringify(options)], { verbose: this.verbose });
+  }
+
+  /**
+   * (a) autocannon at `connections` connections against `path`, each request `batch` joins of fresh
+   * viewers; server and Redis CPU over the measured window, from /proc and INFO.
+   */
+  async joins(
+    label: string,
+    target: Target,
+    options: { path: string; liveId: string; batch: number; connections: number; warmupSec: number; seconds: number },
+  ): Promise<JoinsResult> {
+    const load = this.child('joins-load', 'joins-load.mjs', {
+      port: target.port,
+      path: options.path,
+      liveId: options.liveId,
+      batch: options.batch,
+      connections: options.connections,
+      warmupSec: options.warmupSec,
+      durationSec: options.seconds,
+      tag: `${label.replace(/\W+/g, '-')}-${Date.now().toString(36)}`,
+    });
+    try {
+      await load.next('measuring', (options.warmupSec + 30) * 1000);
+      const cpu0 = cpuSeconds(target.pid);
+      const redis0 = await redisCpuSeconds(this.redis);
+      const t0 = performance.now();
+      const result = await load.next('result', (options.seconds + 30) * 1000);
+      const secs = (performance.now() - t0) / 1000;
+      const serverCpu = cpuSeconds(target.pid) - cpu0;
+      const redisCpu = (await redisCpuSeconds(this.redis)) - redis0;
+      const ok = num(result, 'ok');
+      const joins = ok * options.batch;
+      return {
+        label,
+        batch: options.batch,
+        joinsPerSec: num(result, 'joinsPerSec'),
+        requestsPerSec: num(result, 'requestsPerSec'),
+        ok,
+        failed: num(result, 'non2xx') + num(result, 'errors') + num(result, 'timeouts'),
+        latP50: num(result, 'latP50'),
+        latP99: num(result, 'latP99'),
+        serverCpuPct: (serverCpu / secs) * 100,
+        serverUsPerJoin: joins ? (serverCpu * 1e6) / joins : Number.NaN,
+        redisCpuPct: (redisCpu / secs) * 100,
+        loadCpuPct: num(result, 'clientCpuPct'),
+        rounds: 1,
+        joinsMin: num(result, 'joinsPerSec'),
+        joinsMax: num(result, 'joinsPerSec'),
+      };
+    } finally {
+      await load.stop();
+    }
+  }
+
+  /**
+   * (b) `n` SSE subscribers measured for `seconds` while the server sends 10 updates a second
+   * (the bare broadcaster by itself; OnAir through `driver`'s joins, started before connecting).
+   */
+  async fanout(
+    target: Target,
+    options: { n: number; path: string; seconds: number; driver?: JoinDriver },
+  ): Promise<FanoutResult> {
+    const client = this.child('sse-client', 'sse-client.mjs', {
+      n: options.n,
+      port: target.port,
+      path: options.path,
+      mode: 'measure',
+      measureSec: options.seconds,
+      settleSec: 1.5,
+    });
+    try {
+      const connected = await client.next('connected', 180_000);
+      if (num(connected, 'connected') < options.n)
+        throw new Error(`${target.name}: ${num(connected, 'connected')} of ${options.n} subscribers connected`);
+      await client.next('measuring', 30_000);
+      const cpu0 = cpuSeconds(target.pid);
+      const joins0 = options.driver?.joins ?? 0;
+      const t0 = performance.now();
+      const result = await client.next('result', (options.seconds + 60) * 1000);
+      const secs = (performance.now() - t0) / 1000;
+      const serverCpu = cpuSeconds(target.pid) - cpu0;
+      const msgs = num(result, 'msgs');
+      return {
+        n: options.n,
+        connected: num(result, 'connected'),
+        failed: num(result, 'failed'),
+        msgsPerSec: num(result, 'msgsPerSec'),
+        expectedPerSec: options.n * 10,
+        updatesPerSec: options.driver ? (options.driver.joins - joins0) / secs : 10,
+        skippedVersions: num(result, 'skippedVersions'),
+        latP50: num(result, 'latP50'),
+        latP99: num(result, 'latP99'),
+        latMax: num(result, 'latMax'),
+        bytesPerMsg: num(result, 'bytesPerMsg'),
+        serverCpuPct: (serverCpu / secs) * 100,
+        serverUsPerMsg: msgs ? (serverCpu * 1e6) / msgs : Number.NaN,
+        clientCpuPct: num(result, 'clientCpuPct'),
+        closedEarly: num(result, 'closedEarly'),
+      };
+    } finally {
+      await client.stop();
+    }
+  }
+
+  /**
+   * (c) Server RSS before and after `n` idle subscribers (no updates), per connection. A warm-up of
+   * 200 connections first (code paths compiled, buffers allocated), then the median of 5 samples
+   * 200 ms apart for each side, 2 s after the last subscriber connected.
+   */
+  async memory(target: Target, options: { n: number; path: string }): Promise<MemoryResult> {
+    const sample = async () => {
+      const samples: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        samples.push(rssKiB(target.pid));
+        await sleep(200);
+      }
+      return median(samples);
+    };
+    const hold = (n: number) =>
+      this.child('sse-client', 'sse-client.mjs', { n, port: target.port, path: options.path, mode: 'hold' });
+
+    const warm = hold(200);
+    try {
+      await warm.next('connected', 60_000);
+      await sleep(500);
+    } finally {
+      await warm.stop();
+    }
+    await sleep(1_500);
+    const beforeKiB = await sample();
+    const client = hold(options.n);
+    try {
+      const connected = num(await client.next('connected', 180_000), 'connected');
+      await sleep(2_000);
+      const afterKiB = await sample();
+      return { n: options.n, connected, beforeKiB, afterKiB, perConnKiB: (afterKiB - beforeKiB) / connected };
+    } finally {
+      await client.stop();
+      await sleep(1_000);
+    }
+  }
+}
