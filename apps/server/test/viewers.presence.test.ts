@@ -188,4 +188,26 @@ describe('viewer presence', () => {
     const listed = await server.client.live.list.query({ status: 'LIVE' });
     expect(listed.items.find((live) => live.id === liveId)?.stats.current).toBe(3);
   });
+
+  it('reports joins, leaves, expiries and subscribers in /metrics', async () => {
+    const liveId = await liveOnAir('Measured');
+    await server.client.viewer.join.mutate({ liveId, viewerId: 'm1' });
+    await server.client.viewer.leave.mutate({ liveId, viewerId: 'm1' });
+    const subscription = server.client.viewer.onStats.subscribe({ liveId }, {});
+    try {
+      await vi.waitFor(() => expect(server.onair.viewers.fanout.counts().subscribers).toBe(1));
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      expect(value('onair_viewer_joins_total')).toBeGreaterThanOrEqual(1);
+      expect(value('onair_viewer_leaves_total')).toBeGreaterThanOrEqual(1);
+      expect(value('onair_viewer_expiries_total')).toBeGreaterThanOrEqual(30);
+      expect(value('onair_viewer_stats_subscribers')).toBe(1);
+      expect(metrics).toMatch(/^onair_viewer_stats_fanout_delay_seconds_count \d+$/m);
+      expect(metrics).toMatch(
+        /^onair_trpc_procedure_duration_seconds_count\{procedure="viewer.join",type="mutation",code="OK"\} \d+$/m,
+      );
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
 });
