@@ -1,4 +1,4 @@
-import { ViewerSimulation } from '@onair/simulator';
+import { ViewerSimulation } from '@onair/api/simulation';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
 
@@ -17,9 +17,13 @@ describe('the viewer simulator', () => {
     await server.operator.live.start.mutate({ id: live.id });
     let seed = 42;
     const simulation = new ViewerSimulation({
-      client: server.client,
+      viewers: {
+        join: (input) => server.client.viewer.join.mutate(input),
+        heartbeat: (input) => server.client.viewer.heartbeat.mutate(input),
+        leave: (input) => server.client.viewer.leave.mutate(input),
+      },
       liveId: live.id,
-      viewers: 120,
+      audience: 120,
       rampSeconds: 1,
       durationSeconds: 2,
       leaveRate: 0.25,

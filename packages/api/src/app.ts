@@ -24,6 +24,7 @@ import { createShortVideoProcessor, ShortVideoWorker } from './short-video/worke
 import { allStatsChannel, StatsFanout, StatsPublisher } from './viewers/fanout';
 import { PresenceStore } from './viewers/presence';
 import { ViewerService } from './viewers/service';
+import { DemoAudiences } from './demo/service';
 import { Sweeper } from './viewers/sweeper';
 
 /** One running OnAir: its connections and its domain services, wired once at start. */
@@ -37,6 +38,7 @@ export interface OnAir {
   outbox: Outbox;
   live: LiveService;
   viewers: ViewerService;
+  demo: DemoAudiences;
   shortVideo: ShortVideoService;
   /** Every OnAir queue (Bull Board shows them all). */
   queues: Queue[];
@@ -119,6 +121,12 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
   live.viewerStats = (liveIds) => viewers.statsOf(liveIds);
   live.watchViewerStats = (listener) => realtime.listen(allStatsChannel, listener);
   const sweeper = new Sweeper(viewers, env.VIEWER_TTL_MS, logger);
+  const demo = new DemoAudiences(
+    env.ENABLE_SIMULATOR,
+    viewers,
+    (liveId) => live.statusForViewers(liveId),
+    env.VIEWER_TTL_MS,
+  );
   consumerFor('viewers').on(liveEnded, ({ liveId }) => viewers.freeze(liveId));
 
   // Short videos: made from `live.ended` by BullMQ workers, in this process or in worker processes.
@@ -182,6 +190,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     outbox,
     live,
     viewers,
+    demo,
     shortVideo,
     queues,
     isOperator,
@@ -210,6 +219,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       // The worker first, while Redis and the database still answer: it finishes or hands back its jobs.
       await Promise.allSettled([shortVideoWorker?.stop(), reconciler.stop()]);
       await Promise.allSettled([relay.stop(), sweeper.stop(), ...consumers.map((consumer) => consumer.stop())]);
+      await demo.close();
       statsPublisher.close();
       viewers.fanout.close();
       await shortVideoQueue.close().catch(() => {});

@@ -1,3 +1,4 @@
+import { demoRouter } from './demo/router';
 import { liveRouter } from './live/router';
 import { operatorRouter } from './operator/router';
 import { shortVideoRouter } from './short-video/router';
@@ -5,6 +6,7 @@ import { router } from './trpc';
 import { viewerRouter } from './viewers/router';
 
 export const appRouter = router({
+  demo: demoRouter,
   live: liveRouter,
   operator: operatorRouter,
   shortVideo: shortVideoRouter,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOnAirClient } from '@onair/client';
-import { ViewerSimulation } from './simulation';
+import { type ViewerCalls, ViewerSimulation } from './simulation';
 
 const usage = `Usage: pnpm simulate [options]
 
@@ -84,10 +84,15 @@ async function main() {
     process.stdout.write(`Created and started live ${liveId} ("${live.title}")\n`);
   }
 
+  const viewers: ViewerCalls = {
+    join: (input) => client.viewer.join.mutate(input),
+    heartbeat: (input) => client.viewer.heartbeat.mutate(input),
+    leave: (input) => client.viewer.leave.mutate(input),
+  };
   const simulation = new ViewerSimulation({
-    client,
+    viewers,
     liveId,
-    viewers: option(values.viewers, 'viewers', 200, 100_000),
+    audience: option(values.viewers, 'viewers', 200, 100_000),
     rampSeconds: option(values.ramp, 'ramp', 10),
     durationSeconds: option(values.duration, 'duration', 30),
     leaveRate,

@@ -57,6 +57,14 @@ const envSchema = z.object({
   /** Period of the short-video reconciler (it also runs at start). */
   SHORT_VIDEO_RECONCILE_MS: integer(60_000, 200, 86_400_000),
   CORS_ORIGIN: z.preprocess(unsetIfEmpty, z.string().default('http://localhost:3000')),
+  /** Lets operators start simulated audiences from the dashboard (demos); `pnpm dev` turns it on. */
+  ENABLE_SIMULATOR: z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' })
+      .default('off')
+      .transform((value) => value === 'on' || value === 'true' || value === '1'),
+  ),
 });
 
 type RawEnv = z.infer<typeof envSchema>;

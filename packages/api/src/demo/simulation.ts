@@ -1,10 +1,18 @@
-import type { OnAirClient } from '@onair/client';
+/**
+ * The viewer calls a simulation makes: the typed client's `viewer.*` procedures over HTTP (the
+ * `pnpm simulate` command), or the viewers service itself when the server runs a demo audience.
+ */
+export interface ViewerCalls {
+  join(input: { liveId: string; viewerId: string }): Promise<unknown>;
+  heartbeat(input: { liveId: string; viewerId: string }): Promise<unknown>;
+  leave(input: { liveId: string; viewerId: string }): Promise<unknown>;
+}
 
 export interface SimulationOptions {
-  client: OnAirClient;
+  viewers: ViewerCalls;
   liveId: string;
   /** How many viewers arrive in total. */
-  viewers: number;
+  audience: number;
   /** Arrivals are spread at random over this many seconds. */
   rampSeconds: number;
   /** Share of viewers (0..1) that leave before the simulation ends, by calling leave... */
@@ -44,7 +52,7 @@ interface SimulatedViewer {
 }
 
 /**
- * Realistic audience traffic for one live through the typed client: arrivals spread over time,
+ * Realistic audience traffic for one live: arrivals spread over time,
  * heartbeats at a third of the TTL, some viewers leaving and some vanishing without leaving. The
  * expected count is known at every moment, so the server's count can be checked against it.
  */
@@ -60,9 +68,9 @@ export class ViewerSimulation {
 
   constructor(options: SimulationOptions) {
     this.options = { viewerPrefix: `sim-${Date.now().toString(36)}`, random: Math.random, ...options };
-    const { viewers, rampSeconds, leaveRate, crashRate, durationSeconds, random, viewerPrefix } = this.options;
+    const { audience, rampSeconds, leaveRate, crashRate, durationSeconds, random, viewerPrefix } = this.options;
     const durationMs = durationSeconds * 1_000;
-    this.viewers = Array.from({ length: viewers }, (_, index) => {
+    this.viewers = Array.from({ length: audience }, (_, index) => {
       const arriveAtMs = random() * Math.min(rampSeconds, durationSeconds) * 1_000;
       const roll = random();
       const departure = roll < leaveRate ? 'leave' : roll < leaveRate + crashRate ? 'vanish' : null;
@@ -109,9 +117,7 @@ export class ViewerSimulation {
         .filter((viewer) => viewer.state === 'watching')
         .map(async (viewer) => {
           viewer.state = 'left';
-          await this.call(() =>
-            this.options.client.viewer.leave.mutate({ liveId: this.options.liveId, viewerId: viewer.id }),
-          );
+          await this.call(() => this.options.viewers.leave({ liveId: this.options.liveId, viewerId: viewer.id }));
         }),
     );
   }
@@ -135,24 +141,24 @@ export class ViewerSimulation {
   private tick(): void {
     if (this.stopped) return;
     const now = Date.now() - this.startedAt;
-    const { client, liveId, ttlMs } = this.options;
+    const { viewers: calls, liveId, ttlMs } = this.options;
     const heartbeatEvery = ttlMs / 3;
     for (const viewer of this.viewers) {
       if (viewer.state === 'waiting' && now >= viewer.arriveAtMs) {
         viewer.state = 'watching';
         viewer.nextHeartbeatMs = now + heartbeatEvery;
-        void this.call(() => client.viewer.join.mutate({ liveId, viewerId: viewer.id }));
+        void this.call(() => calls.join({ liveId, viewerId: viewer.id }));
       } else if (viewer.state === 'watching') {
         if (viewer.departAtMs !== null && now >= viewer.departAtMs) {
           if (viewer.departure === 'vanish') {
             viewer.state = 'vanished';
           } else {
             viewer.state = 'left';
-            void this.call(() => client.viewer.leave.mutate({ liveId, viewerId: viewer.id }));
+            void this.call(() => calls.leave({ liveId, viewerId: viewer.id }));
           }
         } else if (now >= viewer.nextHeartbeatMs) {
           viewer.nextHeartbeatMs = now + heartbeatEvery;
-          void this.call(() => client.viewer.heartbeat.mutate({ liveId, viewerId: viewer.id }));
+          void this.call(() => calls.heartbeat({ liveId, viewerId: viewer.id }));
         }
       }
     }

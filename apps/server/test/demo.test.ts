@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+
+let world: TestEnvironment;
+let enabled: TestServer;
+
+beforeAll(async () => {
+  world = await createTestEnvironment('pglite');
+  enabled = await world.start({ ENABLE_SIMULATOR: 'on', VIEWER_TTL_MS: '3000' });
+});
+afterAll(() => world.cleanup());
+
+describe('demo audiences (ENABLE_SIMULATOR)', () => {
+  it('starts simulated viewers on a LIVE live and makes them leave when stopped', async () => {
+    const live = await enabled.operator.live.create.mutate({ title: 'Demo' });
+    await enabled.operator.live.start.mutate({ id: live.id });
+    const started = await enabled.operator.demo.startAudience.mutate({ liveId: live.id, audience: 30, rampSeconds: 1 });
+    expect(started).toEqual([expect.objectContaining({ liveId: live.id, audience: 30 })]);
+    await vi.waitFor(
+      async () => expect((await enabled.client.viewer.stats.query({ liveId: live.id })).current).toBeGreaterThanOrEqual(15),
+      { timeout: 5_000 },
+    );
+    expect((await enabled.operator.demo.audiences.query()).audiences).toHaveLength(1);
+
+    expect(await enabled.operator.demo.stopAudience.mutate({ liveId: live.id })).toEqual([]);
+    expect((await enabled.client.viewer.stats.query({ liveId: live.id })).current).toBe(0);
+  });
+
+  it('stops an audience by itself when its live ends', async () => {
+    const live = await enabled.operator.live.create.mutate({ title: 'Ends' });
+    await enabled.operator.live.start.mutate({ id: live.id });
+    await enabled.operator.demo.startAudience.mutate({ liveId: live.id, audience: 10, rampSeconds: 0 });
+    await enabled.operator.live.end.mutate({ id: live.id });
+    await vi.waitFor(async () => expect((await enabled.operator.demo.audiences.query()).audiences).toEqual([]), {
+      timeout: 5_000,
+    });
+  });
+
+  it('refuses a live that is not LIVE with CONFLICT, and needs the operator token', async () => {
+    const live = await enabled.operator.live.create.mutate({ title: 'Scheduled' });
+    await expect(enabled.operator.demo.startAudience.mutate({ liveId: live.id })).rejects.toMatchObject({
+      data: { code: 'CONFLICT' },
+    });
+    await expect(enabled.client.demo.startAudience.mutate({ liveId: live.id })).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
+  });
+
+  it('is refused with PRECONDITION_FAILED when the simulator is off', async () => {
+    const disabledWorld = await createTestEnvironment('pglite');
+    try {
+      const disabled = await disabledWorld.start();
+      const live = await disabled.operator.live.create.mutate({ title: 'No demo' });
+      await disabled.operator.live.start.mutate({ id: live.id });
+      await expect(disabled.operator.demo.startAudience.mutate({ liveId: live.id })).rejects.toMatchObject({
+        data: { code: 'PRECONDITION_FAILED', httpStatus: 412 },
+      });
+      expect(await disabled.operator.demo.audiences.query()).toEqual({ enabled: false, audiences: [] });
+    } finally {
+      await disabledWorld.cleanup();
+    }
+  });
+});
