@@ -19,9 +19,17 @@ if (existsSync(pipeline)) {
 }
 
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
-const reports: string[] = [];
+let failed = 0;
 for (const section of sections) {
   if (only && !only.includes(section.name)) continue;
-  reports.push(await section.run());
+  // Each section prints as soon as it is done; one that fails does not lose the others.
+  try {
+    process.stdout.write(`${await section.run()}\n`);
+  } catch (error) {
+    failed++;
+    process.stderr.write(
+      `${section.name} bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
 }
-process.stdout.write(reports.join('\n'));
+process.exit(failed > 0 ? 1 : 0);

@@ -202,7 +202,13 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
         driver.start();
         let onairResult: FanoutResult;
         try {
-          onairResult = await measure.fanout(onairTarget, { n, path: onStats(liveId), seconds, driver });
+          onairResult = await measure.fanout(onairTarget, {
+            n,
+            path: onStats(liveId),
+            seconds,
+            driver,
+            pubsubChannel: `${prefix}:onair:rt:viewers.stats:${liveId}`,
+          });
         } finally {
           driver.stop();
         }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { JoinDriver } from './onair';
-import { Child, cpuSeconds, type Message, median, rssKiB, sleep } from './proc';
+import { Child, cpuSeconds, type Message, machineBusySeconds, median, rssKiB, sleep } from './proc';
 
 /** A server under test: its pid (for /proc) and where it listens. */
 export interface Target {
@@ -23,6 +23,8 @@ export interface JoinsResult {
   serverUsPerJoin: number;
   redisCpuPct: number;
   loadCpuPct: number;
+  /** CPU of everything else on the machine (other engineers' jobs: noise), % of one core. */
+  otherCpuPct: number;
   /** Rounds this result is the median of, and the range of their joins/s. */
   rounds: number;
   joinsMin: number;
@@ -48,6 +50,7 @@ export function medianOfRounds(rounds: JoinsResult[]): JoinsResult {
     serverUsPerJoin: of((r) => r.serverUsPerJoin),
     redisCpuPct: of((r) => r.redisCpuPct),
     loadCpuPct: of((r) => r.loadCpuPct),
+    otherCpuPct: of((r) => r.otherCpuPct),
     rounds: rounds.length,
     joinsMin: Math.min(...joins),
     joinsMax: Math.max(...joins),
@@ -65,10 +68,16 @@ export interface FanoutResult {
   latP50: number;
   latP99: number;
   latMax: number;
+  /** OnAir only: stats messages on the live's Redis channel, and join → publication latency. */
+  publishedPerSec: number;
+  publishedP50: number;
+  publishedP99: number;
   bytesPerMsg: number;
   serverCpuPct: number;
   serverUsPerMsg: number;
   clientCpuPct: number;
+  /** CPU of everything else on the machine (other engineers' jobs: noise), % of one core. */
+  otherCpuPct: number;
   closedEarly: number;
 }
 
@@ -85,6 +94,13 @@ function num(message: Message, key: string): number {
   if (value === null) return Number.NaN;
   if (typeof value !== 'number') throw new Error(`"${key}" missing in ${JSON.stringify(message)}`);
   return value;
+}
+
+/** Ticks of the bare broadcaster since the last call. */
+async function bareTicks(port: number): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/stats`);
+  const stats = (await response.json()) as Message;
+  return num(stats, 'ticks');
 }
 
 /** Redis's own CPU seconds (all its threads), from INFO. */
@@ -128,11 +144,14 @@ export class Measurements {
       await load.next('measuring', (options.warmupSec + 30) * 1000);
       const cpu0 = cpuSeconds(target.pid);
       const redis0 = await redisCpuSeconds(this.redis);
+      const busy0 = machineBusySeconds();
       const t0 = performance.now();
       const result = await load.next('result', (options.seconds + 30) * 1000);
       const secs = (performance.now() - t0) / 1000;
       const serverCpu = cpuSeconds(target.pid) - cpu0;
       const redisCpu = (await redisCpuSeconds(this.redis)) - redis0;
+      const busy = machineBusySeconds() - busy0;
+      const loadCpu = (num(result, 'clientCpuPct') / 100) * num(result, 'secs');
       const ok = num(result, 'ok');
       const joins = ok * options.batch;
       return {
@@ -148,6 +167,7 @@ export class Measurements {
         serverUsPerJoin: joins ? (serverCpu * 1e6) / joins : Number.NaN,
         redisCpuPct: (redisCpu / secs) * 100,
         loadCpuPct: num(result, 'clientCpuPct'),
+        otherCpuPct: Math.max(0, ((busy - serverCpu - redisCpu - loadCpu) / secs) * 100),
         rounds: 1,
         joinsMin: num(result, 'joinsPerSec'),
         joinsMax: num(result, 'joinsPerSec'),
@@ -163,8 +183,10 @@ export class Measurements {
    */
   async fanout(
     target: Target,
-    options: { n: number; path: string; seconds: number; driver?: JoinDriver },
+    options: { n: number; path: string; seconds: number; driver?: JoinDriver; pubsubChannel?: string },
   ): Promise<FanoutResult> {
+    // OnAir: also time each stats message on its Redis channel, to split the latency in two halves.
+    const tap = options.pubsubChannel ? await this.tap(options.pubsubChannel) : undefined;
     const client = this.child('sse-client', 'sse-client.mjs', {
       n: options.n,
       port: target.port,
@@ -178,12 +200,25 @@ export class Measurements {
       if (num(connected, 'connected') < options.n)
         throw new Error(`${target.name}: ${num(connected, 'connected')} of ${options.n} subscribers connected`);
       await client.next('measuring', 30_000);
+      if (tap) tap.measuring = true;
+      // The bare broadcaster counts its own ticks (GET /stats answers and resets them).
+      if (!options.driver) await bareTicks(target.port);
       const cpu0 = cpuSeconds(target.pid);
       const joins0 = options.driver?.joins ?? 0;
+      const busy0 = machineBusySeconds();
       const t0 = performance.now();
       const result = await client.next('result', (options.seconds + 60) * 1000);
+      if (tap) tap.measuring = false;
       const secs = (performance.now() - t0) / 1000;
+      const ticks = options.driver ? options.driver.joins - joins0 : await bareTicks(target.port);
       const serverCpu = cpuSeconds(target.pid) - cpu0;
+      const busy = machineBusySeconds() - busy0;
+      const published = tap ? [...tap.latencies].sort((a, b) => a - b) : [];
+      const quantile = (p: number) =>
+        published.length
+          ? (published[Math.min(published.length - 1, Math.floor(p * published.length))] as number)
+          : Number.NaN;
+      const clientCpu = (num(result, 'clientCpuPct') / 100) * num(result, 'secs');
       const msgs = num(result, 'msgs');
       return {
         n: options.n,
@@ -191,20 +226,38 @@ export class Measurements {
         failed: num(result, 'failed'),
         msgsPerSec: num(result, 'msgsPerSec'),
         expectedPerSec: options.n * 10,
-        updatesPerSec: options.driver ? (options.driver.joins - joins0) / secs : 10,
+        updatesPerSec: ticks / secs,
         skippedVersions: num(result, 'skippedVersions'),
         latP50: num(result, 'latP50'),
         latP99: num(result, 'latP99'),
         latMax: num(result, 'latMax'),
+        publishedPerSec: tap ? published.length / secs : Number.NaN,
+        publishedP50: quantile(0.5),
+        publishedP99: quantile(0.99),
         bytesPerMsg: num(result, 'bytesPerMsg'),
         serverCpuPct: (serverCpu / secs) * 100,
         serverUsPerMsg: msgs ? (serverCpu * 1e6) / msgs : Number.NaN,
         clientCpuPct: num(result, 'clientCpuPct'),
+        otherCpuPct: Math.max(0, ((busy - serverCpu - clientCpu) / secs) * 100),
         closedEarly: num(result, 'closedEarly'),
       };
     } finally {
       await client.stop();
+      tap?.close();
     }
+  }
+
+  /** Subscribes to a Redis channel of stats messages and records Date.now() − updatedAt of each. */
+  private async tap(channel: string) {
+    const subscriber = this.redis.duplicate();
+    const state = { measuring: false, latencies: [] as number[], close: () => subscriber.disconnect() };
+    subscriber.on('message', (_channel: string, message: string) => {
+      if (!state.measuring) return;
+      const at = /"updatedAt":"([^"]+)"/.exec(message)?.[1];
+      if (at) state.latencies.push(Date.now() - Date.parse(at));
+    });
+    await subscriber.subscribe(channel);
+    return state;
   }
 
   /**

@@ -76,7 +76,7 @@ function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
   }
   lines.push(
     '',
-    'Where the time goes, same runs (server CPU from /proc, Redis CPU from `INFO cpu`, both per second of wall time; the load generator, autocannon, shares the same 2 cores):',
+    'Where the time goes, same runs (CPU % of one core over the measured window: server from /proc, Redis from `INFO cpu`, autocannon from itself, other processes = the machine’s busy time from /proc/stat minus those three, i.e. whatever else ran on the box):',
     '',
     row([
       'run',
@@ -86,10 +86,11 @@ function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
       'server CPU %',
       'Redis CPU %',
       'autocannon CPU %',
+      'other processes CPU %',
       'p50 / p99 ms',
       'failed',
     ]),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   );
   const detail = (name: string, r: JoinsResult) =>
     row([
@@ -100,6 +101,7 @@ function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
       fixed(r.serverCpuPct, 0),
       fixed(r.redisCpuPct, 0),
       fixed(r.loadCpuPct, 0),
+      fixed(r.otherCpuPct, 0),
       `${r.latP50} / ${r.latP99}`,
       int(r.failed),
     ]);
@@ -185,12 +187,15 @@ function fanoutSection(fanout: NonNullable<ViewersResults['fanout']>): string[] 
       'subscribers',
       'server',
       'count changes/s sent',
-      'versions skipped (coalesced) per subscriber',
+      'stats messages/s on Redis pub/sub',
+      'change → pub/sub p50 / p99 ms',
+      'versions skipped per subscriber',
       'bytes/msg',
       'SSE client CPU %',
+      'other processes CPU %',
       'connect failures',
     ]),
-    row(['---:', '---', '---:', '---:', '---:', '---:', '---:']),
+    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   );
   for (const { onair, bare } of fanout.sizes) {
     for (const [name, r] of [
@@ -202,9 +207,12 @@ function fanoutSection(fanout: NonNullable<ViewersResults['fanout']>): string[] 
           int(r.n),
           name,
           fixed(r.updatesPerSec, 1),
+          fixed(r.publishedPerSec, 1),
+          Number.isFinite(r.publishedP50) ? `${fixed(r.publishedP50, 0)} / ${fixed(r.publishedP99, 0)}` : '—',
           fixed(r.skippedVersions / Math.max(1, r.connected), 1),
           int(r.bytesPerMsg),
           fixed(r.clientCpuPct, 0),
+          fixed(r.otherCpuPct, 0),
           int(r.failed),
         ]),
       );
@@ -259,6 +267,7 @@ export function renderReport(results: ViewersResults): string {
     '',
     '- (a) autocannon in its own process, 50 connections, no pipelining, a fresh viewer id per join; OnAir and the bare route run the same `join.lua` with the same keys (one hash tag per live) and the same ioredis options (auto-pipelining). OnAir also validates the input, records metrics, bumps the active-lives set (one more Redis call per join that changes the count) and schedules the stats publication.',
     '- (b) one SSE client process holds every subscriber (250 connections opened at a time, 1.5 s settle before measuring) and parses every frame. Latencies are `Date.now()` at arrival minus the `updatedAt` in the frame: both are this machine’s clock with **1 ms resolution**, so figures below ~2 ms are at the resolution limit.',
+    '- (b) OnAir only: the bench also subscribes to the live’s stats channel on Redis pub/sub and times each message the same way (change → pub/sub), which splits OnAir’s latency into the publishing half (join, per-instance coalescing, PUBLISH) and the fan-out half (pub/sub delivery, per-live coalescing, socket writes).',
     '- (c) RSS from `/proc/<pid>/status` (VmRSS), median of 5 samples, after a warm-up of 200 connections; no forced GC, so expect a few KiB of noise per connection from the young generation.',
     '- Server CPU from `/proc/<pid>/stat` (10 ms ticks) over the measured window.',
   );
