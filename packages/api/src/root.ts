@@ -1,6 +1,7 @@
 import { demoRouter } from './demo/router';
 import { liveRouter } from './live/router';
 import { operatorRouter } from './operator/router';
+import { queuesRouter } from './queues/router';
 import { shortVideoRouter } from './short-video/router';
 import { router } from './trpc';
 import { viewerRouter } from './viewers/router';
@@ -9,6 +10,7 @@ export const appRouter = router({
   demo: demoRouter,
   live: liveRouter,
   operator: operatorRouter,
+  queues: queuesRouter,
   shortVideo: shortVideoRouter,
   viewer: viewerRouter,
 });

@@ -17,6 +17,11 @@ export const viewerRouter = router({
     .input(presenceInput)
     .mutation(({ ctx, input }) => ctx.onair.viewers.leave(input.liveId, input.viewerId)),
   stats: publicProcedure.input(statsInput).query(({ ctx, input }) => ctx.onair.viewers.stats(input.liveId)),
+  /** The audience curve so far: the count at the end of each second in which it changed. */
+  timeline: publicProcedure.input(statsInput).query(async ({ ctx, input }) => ({
+    liveId: input.liveId,
+    points: await ctx.onair.viewers.timeline(input.liveId),
+  })),
   onStats: publicProcedure
     .input(statsUpdatesInput)
     .subscription(({ ctx, input, signal }) => ctx.onair.viewers.updates(input.liveId, signal)),
