@@ -2,10 +2,11 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createOperatorCheck } from './auth';
+import { DemoAudiences } from './demo/service';
 import { someCause } from './errors';
 import { type DatabaseHandle, openDatabase } from './infra/db/client';
 import type { Env } from './infra/env';
-import { EventConsumer } from './infra/event-consumer';
+import { EventConsumer, type EventConsumerOptions } from './infra/event-consumer';
 import { createMetrics, type Metrics } from './infra/metrics';
 import { Outbox } from './infra/outbox/outbox';
 import { OutboxRelay } from './infra/outbox/relay';
@@ -24,7 +25,6 @@ import { createShortVideoProcessor, ShortVideoWorker } from './short-video/worke
 import { allStatsChannel, StatsFanout, StatsPublisher } from './viewers/fanout';
 import { PresenceStore } from './viewers/presence';
 import { ViewerService } from './viewers/service';
-import { DemoAudiences } from './demo/service';
 import { Sweeper } from './viewers/sweeper';
 
 /** One running OnAir: its connections and its domain services, wired once at start. */
@@ -91,13 +91,14 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     registry: metrics.registry,
   });
   const consumers: EventConsumer[] = [];
-  const consumerFor = (group: string) => {
+  const consumerFor = (group: string, options: Pick<EventConsumerOptions, 'concurrency'> = {}) => {
     const consumer = new EventConsumer({
       redis: connect('queue', `events:${group}`),
       streamKey: eventStream,
       group,
       logger,
       registry: metrics.registry,
+      ...options,
     });
     consumers.push(consumer);
     return consumer;
@@ -148,7 +149,8 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     thumbnails: new ThumbnailStore(env.DATA_DIR),
     viewerTimeline: (liveId) => viewers.timeline(liveId),
   });
-  consumerFor('short-video').on(liveEnded, async (event) => {
+  // One event per live and an idempotent handler: order does not matter, so events go in parallel.
+  consumerFor('short-video', { concurrency: 16 }).on(liveEnded, async (event) => {
     await shortVideo.onLiveEnded(event);
   });
   const reconciler = new ShortVideoReconciler({

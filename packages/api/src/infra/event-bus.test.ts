@@ -121,6 +121,38 @@ describe('outbox relay and event consumers', () => {
     await vi.waitFor(() => expect(handled).toEqual([0]), { timeout: 10_000 });
   });
 
+  it('handles events side by side with a concurrency above 1, and acknowledges every one', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const seen: number[] = [];
+    const parallel = new EventConsumer({
+      redis: redis.connect(),
+      streamKey: stream,
+      group: 'parallel',
+      logger: silentLogger,
+      blockMs: 100,
+      concurrency: 4,
+    });
+    consumers.push(parallel);
+    parallel
+      .on(somethingHappened, async ({ n }) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        inFlight--;
+        seen.push(n);
+      })
+      .start();
+    relay.start();
+    await commit(8);
+    await vi.waitFor(() => expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]), {
+      timeout: 5_000,
+    });
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    const [pending] = (await redis.connect().xpending(stream, 'parallel')) as [number];
+    expect(pending).toBe(0);
+  });
+
   it('recreates its group and keeps consuming after the stream was deleted (Redis lost its data)', async () => {
     const seen: number[] = [];
     consumer('resilient')

@@ -10,7 +10,7 @@ import { type EndedLive, noViewerTimeline, type ViewerTimelineReader } from './p
 import { type ShortVideoJobData, type ShortVideoJobPolicy, shortVideoJobName, shortVideoJobOptions } from './queue';
 import type { ListShortVideosInput, ShortVideo } from './schema';
 import { changesFrom, permittedFrom, type ShortVideoAction, targetOf, transition } from './state';
-import { appendStage, type ShortVideoChanges, type ShortVideoUpdate, shortVideoStore, stageOr } from './store';
+import { appendStages, type ShortVideoChanges, type ShortVideoUpdate, shortVideoStore, stageOr } from './store';
 import type { ShortVideoRow } from './tables';
 import type { ThumbnailStore } from './thumbnail';
 
@@ -72,7 +72,7 @@ export class ShortVideoService {
       createdAt: this.now(),
     });
     if (inserted) {
-      const video = await this.broadcast(inserted);
+      const video = this.broadcast(inserted);
       await this.queue.add(shortVideoJobName, jobData(inserted), shortVideoJobOptions(inserted.id, this.jobPolicy));
       return { video, created: true };
     }
@@ -224,13 +224,13 @@ export class ShortVideoService {
   }
 
   /**
-   * Records a finished stage with its outputs, progress and the next stage, once: a stage another
-   * run already recorded matches nothing. The last stage completes the video (PROCESSING → READY) in
-   * the same write. Returns the row as it is, and whether this call recorded the stage.
+   * Records finished stages with their outputs, the progress and the next stage, once: if another
+   * run already recorded any of them, nothing matches. The last stage completes the video
+   * (PROCESSING → READY) in the same write. Returns the row as it is, and whether this call recorded.
    */
-  async recordStage(
+  async recordStages(
     id: string,
-    stage: string,
+    stages: string[],
     done: { progress: number; next: string | null; outputs: ShortVideoChanges },
   ): Promise<{ recorded: boolean; row: ShortVideoRow }> {
     const last = done.next === null;
@@ -238,18 +238,18 @@ export class ShortVideoService {
       ...done.outputs,
       progress: done.progress,
       stage: done.next,
-      completedStages: appendStage(stage),
+      completedStages: appendStages(stages),
       ...(last ? { status: 'READY' as const, error: null } : {}),
     };
     const row = await shortVideoStore.update(
       this.db,
       id,
-      { statuses: last ? changesFrom('complete') : ['PROCESSING'], unlessStageDone: stage },
+      { statuses: last ? changesFrom('complete') : ['PROCESSING'], unlessStagesDone: stages },
       changes,
       this.now(),
     );
     if (row) {
-      await this.broadcast(row);
+      this.broadcast(row);
       return { recorded: true, row };
     }
     const current = await shortVideoStore.findById(this.db, id);
@@ -260,7 +260,7 @@ export class ShortVideoService {
   /** A failed attempt that will be retried: the error is shown while the video stays PROCESSING. */
   async recordAttemptError(id: string, error: string): Promise<void> {
     const row = await shortVideoStore.update(this.db, id, { statuses: ['PROCESSING'] }, { error }, this.now());
-    if (row) await this.broadcast(row);
+    if (row) this.broadcast(row);
   }
 
   /** The last attempt failed, or the input can never succeed: PROCESSING → FAILED. */
@@ -287,7 +287,7 @@ export class ShortVideoService {
       this.now(),
     );
     if (row) {
-      await this.broadcast(row);
+      this.broadcast(row);
       return { row, changed: true };
     }
     const current = await shortVideoStore.findById(this.db, id);
@@ -298,14 +298,16 @@ export class ShortVideoService {
     return { row: current, changed: false };
   }
 
-  /** Real-time delivery is best effort: the database is the truth and a reconnecting client catches up from it. */
-  private async broadcast(row: ShortVideoRow): Promise<ShortVideo> {
+  /**
+   * Publishes a committed change without waiting for Redis: delivery is best effort (the database is
+   * the truth and a reconnecting client catches up from it), publishes of one connection keep their
+   * order, and a worker's job should not wait a round trip per write for its watchers.
+   */
+  private broadcast(row: ShortVideoRow): ShortVideo {
     const video = toShortVideo(row);
-    try {
-      await this.realtime.publish(shortVideoUpdated, { version: row.version, video });
-    } catch (error) {
+    this.realtime.publish(shortVideoUpdated, { version: row.version, video }).catch((error: unknown) => {
       this.logger.warn({ err: error, shortVideoId: row.id }, 'short video change not broadcast; subscribers catch up');
-    }
+    });
     return video;
   }
 }

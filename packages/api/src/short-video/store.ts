@@ -23,8 +23,14 @@ export type ShortVideoChanges = Partial<
 /** Values for a column that SQL computes from the row itself (e.g. appending to an array). */
 export type ShortVideoUpdate = { [K in keyof ShortVideoChanges]: ShortVideoChanges[K] | SQL };
 
-/** Appends a stage to the stages done, in the database, so concurrent writers cannot lose one. */
-export const appendStage = (stage: string): SQL => sql`array_append(${shortVideos.completedStages}, ${stage})`;
+const textArray = (values: string[]): SQL =>
+  sql`array[${sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  )}]::text[]`;
+
+/** Appends stages to the stages done, in the database, so concurrent writers cannot lose one. */
+export const appendStages = (stages: string[]): SQL => sql`${shortVideos.completedStages} || ${textArray(stages)}`;
 
 /** Keeps the stage a resumed video stopped at; a video starting afresh (stage null) begins at `first`. */
 export const stageOr = (first: string): SQL => sql`coalesce(${shortVideos.stage}, ${first})`;
@@ -67,13 +73,13 @@ export const shortVideoStore = {
   },
 
   /**
-   * Applies `changes` if the video is in one of `statuses` (and, with `unlessStageDone`, has not
-   * recorded that stage yet); returns the updated row, or undefined when the guard did not match.
+   * Applies `changes` if the video is in one of `statuses` (and, with `unlessStagesDone`, has recorded
+   * none of those stages yet); returns the updated row, or undefined when the guard did not match.
    */
   async update(
     db: Executor,
     id: string,
-    guard: { statuses: ShortVideoStatus[]; unlessStageDone?: string },
+    guard: { statuses: ShortVideoStatus[]; unlessStagesDone?: string[] },
     changes: ShortVideoUpdate,
     now: Date,
   ): Promise<ShortVideoRow | undefined> {
@@ -84,9 +90,9 @@ export const shortVideoStore = {
         and(
           eq(shortVideos.id, id),
           inArray(shortVideos.status, guard.statuses),
-          guard.unlessStageDone === undefined
+          guard.unlessStagesDone === undefined
             ? undefined
-            : not(sql`${guard.unlessStageDone} = any(${shortVideos.completedStages})`),
+            : not(sql`${shortVideos.completedStages} && ${textArray(guard.unlessStagesDone)}`),
         ),
       )
       .returning();

@@ -71,6 +71,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  */
 export class ThumbnailStore {
   private readonly directory: string;
+  private created: Promise<unknown> | undefined;
 
   constructor(dataDir: string) {
     this.directory = join(dataDir, 'thumbnails');
@@ -83,7 +84,8 @@ export class ThumbnailStore {
   /** Written to a temporary file and renamed, so a reader never sees half a thumbnail. */
   async write(shortVideoId: string, svg: string): Promise<string> {
     const file = this.file(shortVideoId);
-    await mkdir(this.directory, { recursive: true });
+    this.created ??= mkdir(this.directory, { recursive: true });
+    await this.created;
     const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(temporary, svg);
     await rename(temporary, file);

@@ -7,7 +7,13 @@ import type { ShortVideoMetrics } from './metrics';
 import { shortVideoJobSchema, shortVideoQueueName, stalledJobSettings } from './queue';
 import type { ShortVideoService } from './service';
 import { shortVideoStages } from './stages';
-import { InvalidInputError, type Stage, type StageContext } from './stages/stage';
+import {
+  InvalidInputError,
+  type ShortVideoStageName,
+  type Stage,
+  type StageContext,
+  type StageOutputs,
+} from './stages/stage';
 import type { ShortVideoRow } from './tables';
 
 export interface ShortVideoProcessorDeps {
@@ -29,6 +35,13 @@ export interface ShortVideoJobResult {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const firstStage = (shortVideoStages[0] as Stage).name;
+
+/**
+ * Stages that end closer together than this are recorded together, in one write. With real stage
+ * times (SHORT_VIDEO_STAGE_MS=500) every stage is recorded as it ends; instant stages would otherwise
+ * spend a database commit each on progress nobody can see move (a job then costs two writes, not five).
+ */
+const recordEveryMs = 25;
 
 /**
  * The processor: a plain async function of a job. It runs the stages the video has not done yet
@@ -56,6 +69,11 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
   ): Promise<ShortVideoJobResult> {
     const id = job.id ?? '';
     if (!uuidPattern.test(id)) throw new UnrecoverableError(`job ${id} does not name a short video`);
+    const payload = shortVideoJobSchema.safeParse(job.data);
+    // The audience curve of an ended live no longer changes: read it while the attempt starts.
+    const timeline = payload.success ? service.viewerTimeline(payload.data.liveId) : undefined;
+    // Handled here too, so a read that fails while the attempt is refused is no unhandled rejection.
+    timeline?.catch(() => {});
     let video: ShortVideoRow;
     try {
       video = await service.beginAttempt(id, job.attemptsStarted, firstStage);
@@ -68,39 +86,42 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
     }
 
     try {
-      const payload = shortVideoJobSchema.safeParse(job.data);
-      if (!payload.success || payload.data.shortVideoId !== id || payload.data.liveId !== video.liveId) {
+      if (!timeline || !payload.success || payload.data.shortVideoId !== id || payload.data.liveId !== video.liveId) {
         throw new InvalidInputError(`job payload ${JSON.stringify(job.data)} does not describe short video ${id}`);
       }
-      const liveId = video.liveId;
-      let timeline: ReturnType<StageContext['timeline']> | undefined;
-      const context = {
-        timeline: () => {
-          timeline ??= service.viewerTimeline(liveId);
-          return timeline;
-        },
-        thumbnails: service.thumbnails,
-      };
-      for (const [index, stage] of shortVideoStages.entries()) {
-        if (video.completedStages.includes(stage.name)) continue;
+      const context = { timeline: () => timeline, thumbnails: service.thumbnails };
+      // Stages run but not recorded yet (see recordEveryMs), and what they produced.
+      let unrecorded: { stages: ShortVideoStageName[]; outputs: StageOutputs } = { stages: [], outputs: {} };
+      let recordedAt = performance.now();
+      for (;;) {
+        const index = shortVideoStages.findIndex(
+          (stage) => !video.completedStages.includes(stage.name) && !unrecorded.stages.includes(stage.name),
+        );
+        const stage = shortVideoStages[index];
+        if (!stage) break;
         const stopTimer = metrics.stageDuration.startTimer({ stage: stage.name });
-        let outputs: Awaited<ReturnType<Stage['run']>>;
+        let outputs: StageOutputs;
         try {
-          outputs = await runStage(stage, { ...context, video }, signal);
+          outputs = await runStage(stage, { ...context, video: { ...video, ...unrecorded.outputs } }, signal);
           stopTimer({ outcome: 'ok' });
         } catch (error) {
           stopTimer({ outcome: 'error' });
           throw error;
         }
-        const progress = Math.round(((index + 1) * 100) / shortVideoStages.length);
+        unrecorded.stages.push(stage.name);
+        Object.assign(unrecorded.outputs, outputs);
         const next = shortVideoStages[index + 1]?.name ?? null;
+        if (next !== null && performance.now() - recordedAt < recordEveryMs) continue;
+        const progress = Math.round(((index + 1) * 100) / shortVideoStages.length);
         const [recorded] = await Promise.all([
-          service.recordStage(id, stage.name, { progress, next, outputs }),
+          service.recordStages(id, unrecorded.stages, { progress, next, outputs: unrecorded.outputs }),
           job.updateProgress(progress),
         ]);
-        // Not recorded: another run (a job recovered while this one was merely slow) did this stage;
-        // carry on from the row as it is.
+        // Not recorded: another run (a job recovered while this one was merely slow) recorded some of
+        // these stages; carry on from the row as it is, redoing what this run's write would have kept.
         video = recorded.row;
+        unrecorded = { stages: [], outputs: {} };
+        recordedAt = performance.now();
         if (video.status === 'READY') break;
         if (video.status !== 'PROCESSING') {
           throw new UnrecoverableError(`short video ${id} became ${video.status} while it was being processed`);
