@@ -230,7 +230,34 @@ describe('short-video pipeline', () => {
 
 describe('short-video failures and operator retry', () => {
   let failing: TestEnvironment;
-  afterAll(() => failing?.cleanup());
+  let demo: TestEnvironment;
+  afterAll(async () => {
+    await failing?.cleanup();
+    await demo?.cleanup();
+  });
+
+  it('lets an operator force failures at run time (demo controls), then restore the configured rate', async () => {
+    const refused = await server.operator.demo.setFailureRate.mutate({ rate: 1 }).catch((error: unknown) => error);
+    expect((refused as TRPCClientError<never>).data).toMatchObject({ code: 'PRECONDITION_FAILED' });
+
+    demo = await createTestEnvironment('pglite');
+    const demoServer = await demo.start({
+      ENABLE_SIMULATOR: 'on',
+      SHORT_VIDEO_STAGE_MS: '10',
+      SHORT_VIDEO_ATTEMPTS: '2',
+      SHORT_VIDEO_BACKOFF_MS: '50',
+    });
+    expect(await demoServer.operator.demo.setFailureRate.mutate({ rate: 1 })).toEqual({ rate: 1 });
+    const liveId = await liveOnAir(demoServer.operator, 'Forced failure');
+    await demoServer.operator.live.end.mutate({ id: liveId });
+    const failed = await waitForVideo(demoServer.client, liveId, (video) => video.status === 'FAILED');
+    expect(failed).toMatchObject({ attempts: 2 });
+    expect(failed.error).toContain('simulated fault, failure rate 1');
+
+    expect(await demoServer.operator.demo.setFailureRate.mutate({ rate: null })).toEqual({ rate: 0 });
+    await demoServer.operator.shortVideo.retry.mutate({ id: failed.id });
+    await waitForVideo(demoServer.client, liveId, (video) => video.status === 'READY');
+  });
 
   it('fails after the configured attempts with the error recorded, and a retry at a healthy rate reaches READY', async () => {
     failing = await createTestEnvironment('pglite');
@@ -244,9 +271,7 @@ describe('short-video failures and operator retry', () => {
     await faulty.operator.live.end.mutate({ id: liveId });
     const failed = await waitForVideo(faulty.client, liveId, (video) => video.status === 'FAILED');
     expect(failed.attempts).toBe(3);
-    expect(failed.error).toBe(
-      'fetch-recording failed (simulated fault, SHORT_VIDEO_FAILURE_RATE=1) (after 3 attempts)',
-    );
+    expect(failed.error).toBe('fetch-recording failed (simulated fault, failure rate 1) (after 3 attempts)');
     expect(failed.progress).toBe(0);
     const job = await faulty.onair.shortVideo.queue.getJob(failed.id);
     expect(job?.attemptsMade).toBe(3);

@@ -16,6 +16,7 @@ import { createRedis, redisKey } from './infra/redis';
 import { liveEnded } from './live/events';
 import { LiveService } from './live/service';
 import { LiveStatusMirror } from './live/status-mirror';
+import { SimulatedFaults } from './short-video/faults';
 import { createShortVideoMetrics } from './short-video/metrics';
 import { type ShortVideoJobData, shortVideoQueueName } from './short-video/queue';
 import { type ReconcileReport, ShortVideoReconciler } from './short-video/reconciler';
@@ -147,6 +148,11 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     logger,
     jobPolicy: { attempts: env.SHORT_VIDEO_ATTEMPTS, backoffMs: env.SHORT_VIDEO_BACKOFF_MS },
     thumbnails: new ThumbnailStore(env.DATA_DIR),
+    faults: new SimulatedFaults(
+      redis,
+      redisKey(env.REDIS_PREFIX, shortVideoQueueName, 'failure-rate'),
+      env.SHORT_VIDEO_FAILURE_RATE,
+    ),
     viewerTimeline: (liveId) => viewers.timeline(liveId),
   });
   // One event per live and an idempotent handler: order does not matter, so events go in parallel.
@@ -170,7 +176,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       processor: createShortVideoProcessor({
         service: shortVideo,
         stageMs: env.SHORT_VIDEO_STAGE_MS,
-        failureRate: env.SHORT_VIDEO_FAILURE_RATE,
+        faults: shortVideo.faults,
         metrics: shortVideoMetrics,
         logger,
       }),

@@ -1,3 +1,4 @@
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { liveIdSchema } from '../ids';
 import { operatorProcedure, router } from '../trpc';
@@ -27,4 +28,17 @@ export const demoRouter = router({
   stopAudience: operatorProcedure
     .input(z.object({ liveId: liveIdSchema }))
     .mutation(({ ctx, input }) => ctx.onair.demo.stop(input.liveId)),
+  /** Forces short-video stage failures (1: every stage fails) for every worker; null restores SHORT_VIDEO_FAILURE_RATE. */
+  setFailureRate: operatorProcedure
+    .input(z.object({ rate: z.number().min(0).max(1).nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      if (!ctx.onair.demo.enabled) {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: 'Demo controls are off on this server (set ENABLE_SIMULATOR=on, as pnpm dev does)',
+        });
+      }
+      await ctx.onair.shortVideo.faults.set(input.rate);
+      return { rate: await ctx.onair.shortVideo.faults.rate() };
+    }),
 });

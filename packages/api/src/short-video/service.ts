@@ -6,6 +6,7 @@ import type { Database } from '../infra/db/client';
 import { decodeCursor, encodeCursor } from '../infra/pagination';
 import { Feed, type RealtimeHub } from '../infra/realtime';
 import { shortVideoUpdated } from './events';
+import type { SimulatedFaults } from './faults';
 import { type EndedLive, noViewerTimeline, type ViewerTimelineReader } from './ports';
 import { type ShortVideoJobData, type ShortVideoJobPolicy, shortVideoJobName, shortVideoJobOptions } from './queue';
 import type { ListShortVideosInput, ShortVideo } from './schema';
@@ -23,6 +24,7 @@ export interface ShortVideoServiceDeps {
   logger: Logger;
   jobPolicy: ShortVideoJobPolicy;
   thumbnails: ThumbnailStore;
+  faults: SimulatedFaults;
   viewerTimeline?: ViewerTimelineReader;
   now?: () => Date;
 }
@@ -42,6 +44,8 @@ export class ShortVideoService {
   private readonly logger: Logger;
   private readonly jobPolicy: ShortVideoJobPolicy;
   readonly thumbnails: ThumbnailStore;
+  /** The simulated stages' failure rate, which an operator may override at run time (demos). */
+  readonly faults: SimulatedFaults;
   private readonly now: () => Date;
   /** Where the highlight comes from; app.ts wires the viewers domain's reader. */
   viewerTimeline: ViewerTimelineReader;
@@ -53,6 +57,7 @@ export class ShortVideoService {
     this.logger = deps.logger;
     this.jobPolicy = deps.jobPolicy;
     this.thumbnails = deps.thumbnails;
+    this.faults = deps.faults;
     this.viewerTimeline = deps.viewerTimeline ?? noViewerTimeline;
     this.now = deps.now ?? (() => new Date());
   }

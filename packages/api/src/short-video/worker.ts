@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { SimulatedFaults } from './faults';
 import type { ShortVideoMetrics } from './metrics';
 import { shortVideoJobSchema, shortVideoQueueName, stalledJobSettings } from './queue';
 import type { ShortVideoService } from './service';
@@ -20,8 +21,8 @@ export interface ShortVideoProcessorDeps {
   service: ShortVideoService;
   /** Simulated duration of each stage (SHORT_VIDEO_STAGE_MS). */
   stageMs: number;
-  /** Probability that a stage fails with a transient error (SHORT_VIDEO_FAILURE_RATE). */
-  failureRate: number;
+  /** Probability that a stage fails with a transient error (SHORT_VIDEO_FAILURE_RATE or its override). */
+  faults: SimulatedFaults;
   metrics: ShortVideoMetrics;
   logger: Logger;
   random?: () => number;
@@ -53,10 +54,10 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
   const { service, metrics, logger } = deps;
   const random = deps.random ?? Math.random;
 
-  async function runStage(stage: Stage, context: StageContext, signal: AbortSignal | undefined) {
+  async function runStage(stage: Stage, context: StageContext, failureRate: number, signal: AbortSignal | undefined) {
     if (deps.stageMs > 0) await sleep(deps.stageMs, undefined, signal ? { signal } : {});
-    if (deps.failureRate > 0 && random() < deps.failureRate) {
-      throw new Error(`${stage.name} failed (simulated fault, SHORT_VIDEO_FAILURE_RATE=${deps.failureRate})`);
+    if (failureRate > 0 && random() < failureRate) {
+      throw new Error(`${stage.name} failed (simulated fault, failure rate ${failureRate})`);
     }
     return stage.run(context);
   }
@@ -74,6 +75,7 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
     const timeline = payload.success ? service.viewerTimeline(payload.data.liveId) : undefined;
     // Handled here too, so a read that fails while the attempt is refused is no unhandled rejection.
     timeline?.catch(() => {});
+    const failureRate = deps.faults.rate();
     let video: ShortVideoRow;
     try {
       video = await service.beginAttempt(id, job.attemptsStarted, firstStage);
@@ -102,7 +104,8 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
         const stopTimer = metrics.stageDuration.startTimer({ stage: stage.name });
         let outputs: StageOutputs;
         try {
-          outputs = await runStage(stage, { ...context, video: { ...video, ...unrecorded.outputs } }, signal);
+          const stageContext = { ...context, video: { ...video, ...unrecorded.outputs } };
+          outputs = await runStage(stage, stageContext, await failureRate, signal);
           stopTimer({ outcome: 'ok' });
         } catch (error) {
           stopTimer({ outcome: 'error' });
