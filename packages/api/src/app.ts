@@ -150,7 +150,8 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     thumbnails: new ThumbnailStore(env.DATA_DIR),
     faults: new SimulatedFaults(
       redis,
-      redisKey(env.REDIS_PREFIX, shortVideoQueueName, 'failure-rate'),
+      // Not under the queue's keys: BullMQ reads `<prefix>:short-video:<id>` as a job.
+      redisKey(env.REDIS_PREFIX, 'demo', 'short-video-failure-rate'),
       env.SHORT_VIDEO_FAILURE_RATE,
     ),
     viewerTimeline: (liveId) => viewers.timeline(liveId),
