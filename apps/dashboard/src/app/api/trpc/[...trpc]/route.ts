@@ -9,6 +9,7 @@
  */
 import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { apiTrpcUrl, env } from '@/env';
+import { isCrossOriginAction, pickHeaders, unreachableReason } from '@/lib/proxy';
 import { readOperatorToken } from '@/lib/session';
 
 /** Procedure paths, batched ones included (`live.list,live.get`): nothing else may reach the API with the token. */
@@ -21,18 +22,11 @@ async function proxy(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const procedures = PROCEDURE_PATH.exec(url.pathname)?.[1];
   if (!procedures) return trpcError(404, 'NOT_FOUND', 'No such procedure');
-  // sameSite=lax keeps the cookie off cross-site requests, but a page on a sibling port or subdomain
-  // is "same site": browsers say where a request comes from, and only this origin may act.
-  const fetchSite = request.headers.get('sec-fetch-site');
-  if (request.method !== 'GET' && fetchSite !== null && fetchSite !== 'same-origin') {
+  if (isCrossOriginAction(request)) {
     return trpcError(403, 'FORBIDDEN', 'Operator actions are only accepted from the dashboard itself');
   }
 
-  const headers = new Headers();
-  for (const name of FORWARDED_REQUEST_HEADERS) {
-    const value = request.headers.get(name);
-    if (value !== null) headers.set(name, value);
-  }
+  const headers = pickHeaders(request.headers, FORWARDED_REQUEST_HEADERS);
   const token = await readOperatorToken();
   if (token) headers.set('authorization', `Bearer ${token}`);
 
@@ -52,8 +46,7 @@ async function proxy(request: Request): Promise<Response> {
     upstream = await fetch(`${apiTrpcUrl}/${procedures}${url.search}`, init);
   } catch (error) {
     if (request.signal.aborted) return new Response(null, { status: 499 });
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    console.error(`The OnAir API at ${env.API_URL} is not answering the dashboard proxy: ${reason}`);
+    console.error(`The OnAir API at ${env.API_URL} is not answering the dashboard proxy: ${unreachableReason(error)}`);
     return trpcError(502, 'BAD_GATEWAY', 'The OnAir API is not answering');
   }
 
