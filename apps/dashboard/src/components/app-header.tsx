@@ -1,14 +1,17 @@
+import Link from 'next/link';
 import { signOut } from '@/lib/session-actions';
 import styles from './app-header.module.css';
+import { NavLinks } from './nav-links';
 
 export function AppHeader() {
   return (
     <header className={styles.header}>
-      <p className={styles.brand}>
+      <Link href="/" className={styles.brand}>
         <span className={styles.dot} aria-hidden="true" />
         OnAir
-      </p>
-      <form action={signOut}>
+      </Link>
+      <NavLinks />
+      <form action={signOut} className={styles.signOut}>
         <button className="button" data-variant="secondary" type="submit">
           Sign out
         </button>

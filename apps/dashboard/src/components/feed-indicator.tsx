@@ -1,4 +1,4 @@
-import type { FeedState } from '@/lib/use-live-sessions';
+import type { FeedState } from '@/lib/feed';
 import styles from './feed-indicator.module.css';
 
 const LABELS: Record<FeedState, string> = {

@@ -16,3 +16,12 @@ export function describeError(error: unknown): string {
   }
   return 'The OnAir API is not answering. Try again in a moment.';
 }
+
+/** True when the API refused the call with one of these statuses (e.g. 404: no such live). */
+export function isClientMistake(error: unknown, statuses: readonly number[]): boolean {
+  return (
+    error instanceof TRPCClientError &&
+    typeof error.data?.httpStatus === 'number' &&
+    statuses.includes(error.data.httpStatus)
+  );
+}

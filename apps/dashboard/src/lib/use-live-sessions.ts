@@ -1,21 +1,26 @@
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { browserApi } from './browser-api';
-import { LIVES_PAGE_SIZE, type LiveSession, type LivesPage, mergeLives } from './lives';
-
-/** What the operator is told about the real-time feed. */
-export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
+import { type FeedState, followConnection } from './feed';
+import {
+  fetchLivesSnapshot,
+  LIVES_PAGE_SIZE,
+  type LiveSession,
+  type LiveStatus,
+  type LivesSnapshot,
+  mergeLives,
+} from './lives';
 
 /**
- * The lives list, kept current by `live.onUpdate` without reloading.
+ * Every live the overview knows, kept current by `live.onUpdate` (status and viewer counts) without
+ * reloading.
  *
  * A subscription without a `lastEventId` only carries changes made after it started, so each time it
- * (re)starts the first page is fetched again and merged; events that arrive while that fetch is in
- * flight are merged again after it, since the page may predate them. Reconnections within a running
- * subscription resume from the last event id, so nothing is missed in between.
+ * (re)starts the snapshot is fetched again and merged; events that arrive while that fetch is in
+ * flight are merged again after it, since the snapshot may predate them. Reconnections within a
+ * running subscription resume from the last event id, so nothing is missed in between.
  */
-export function useLiveSessions(initialPage: LivesPage, onError: (error: unknown) => void) {
-  const [lives, setLives] = useState<LiveSession[]>(initialPage.items);
-  const [olderCursor, setOlderCursor] = useState(initialPage.nextCursor);
+export function useLiveSessions(initial: LivesSnapshot, onError: (error: unknown) => void) {
+  const [lives, setLives] = useState<LiveSession[]>(initial.lives);
   const [feed, setFeed] = useState<FeedState>('connecting');
 
   const receive = useCallback((...sessions: LiveSession[]) => {
@@ -27,16 +32,15 @@ export function useLiveSessions(initialPage: LivesPage, onError: (error: unknown
 
   useEffect(() => {
     const api = browserApi();
-    let connectedBefore = false;
     // For each refetch in flight, the events received since it began (two may overlap after quick reconnects).
     const refetches = new Set<LiveSession[]>();
 
-    const refetchFirstPage = async () => {
+    const refetchSnapshot = async () => {
       const arrived: LiveSession[] = [];
       refetches.add(arrived);
       try {
-        const page = await api.live.list.query({ limit: LIVES_PAGE_SIZE });
-        receive(...page.items, ...arrived);
+        const snapshot = await fetchLivesSnapshot(api);
+        receive(...snapshot.lives, ...arrived);
       } catch (error) {
         reportError(error);
       } finally {
@@ -47,35 +51,26 @@ export function useLiveSessions(initialPage: LivesPage, onError: (error: unknown
     const subscription = api.live.onUpdate.subscribe(
       {},
       {
-        onStarted: () => void refetchFirstPage(),
+        onStarted: () => void refetchSnapshot(),
         onData: ({ data }) => {
           for (const arrived of refetches) arrived.push(data);
           receive(data);
         },
-        onConnectionStateChange: ({ state }) => {
-          if (state === 'pending') {
-            connectedBefore = true;
-            setFeed('live');
-          } else if (state === 'connecting') {
-            setFeed(connectedBefore ? 'reconnecting' : 'connecting');
-          }
-        },
-        onError: () => setFeed('stopped'),
+        ...followConnection(setFeed),
       },
     );
     return () => subscription.unsubscribe();
   }, [receive]);
 
-  const loadOlder = useCallback(async () => {
-    if (!olderCursor) return;
-    try {
-      const page = await browserApi().live.list.query({ limit: LIVES_PAGE_SIZE, cursor: olderCursor });
+  /** One more page of the list (of one status, or of all), merged in; resolves to where it continues. */
+  const loadPage = useCallback(
+    async (status: LiveStatus | undefined, cursor: string | null | undefined): Promise<string | null> => {
+      const page = await browserApi().live.list.query({ limit: LIVES_PAGE_SIZE, status, cursor });
       receive(...page.items);
-      setOlderCursor(page.nextCursor);
-    } catch (error) {
-      onError(error);
-    }
-  }, [olderCursor, receive, onError]);
+      return page.nextCursor;
+    },
+    [receive],
+  );
 
-  return { lives, feed, receive, hasOlder: olderCursor !== null, loadOlder };
+  return { lives, feed, receive, loadPage };
 }

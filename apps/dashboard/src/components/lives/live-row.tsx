@@ -1,43 +1,45 @@
 'use client';
 
-import { useId, useState } from 'react';
-import { ConfirmDialog } from '@/components/confirm-dialog';
+import Link from 'next/link';
+import { useId } from 'react';
+import { Sparkline } from '@/components/charts/sparkline';
 import { LocalTime } from '@/components/local-time';
-import { browserApi } from '@/lib/browser-api';
+import { VideoStatus } from '@/components/videos/video-status';
 import type { LiveSession } from '@/lib/lives';
+import type { ShortVideo } from '@/lib/short-videos';
+import { type CountPoint, downsample, stepSeries } from '@/lib/viewer-history';
+import { LiveActions } from './live-actions';
 import styles from './live-row.module.css';
 import { StatusBadge } from './status-badge';
 
 interface LiveRowProps {
   live: LiveSession;
+  history: readonly CountPoint[] | undefined;
+  video: ShortVideo | undefined;
+  now: number;
   onChanged: (live: LiveSession) => void;
   onError: (error: unknown) => void;
 }
 
 const numberFormat = new Intl.NumberFormat('en-US');
+/** How much recent history a sparkline shows. */
+const SPARKLINE_WINDOW_MS = 5 * 60_000;
 
-export function LiveRow({ live, onChanged, onError }: LiveRowProps) {
-  const [pending, setPending] = useState(false);
-  const [confirmingEnd, setConfirmingEnd] = useState(false);
+export function LiveRow({ live, history, video, now, onChanged, onError }: LiveRowProps) {
   const titleId = useId();
-
-  const run = async (action: 'start' | 'end') => {
-    setPending(true);
-    try {
-      onChanged(await browserApi().live[action].mutate({ id: live.id }));
-    } catch (error) {
-      onError(error);
-    } finally {
-      setPending(false);
-    }
-  };
-
   const { current, peak, unique } = live.stats;
+  // The clock ticks every few seconds; a count that arrived since must still be on the curve.
+  const windowEnd = live.endedAt ? Date.parse(live.endedAt) : Math.max(now, history?.at(-1)?.at ?? now);
+  const windowStart = Math.max(live.startedAt ? Date.parse(live.startedAt) : 0, windowEnd - SPARKLINE_WINDOW_MS);
+  const series =
+    live.status === 'SCHEDULED' || !history ? undefined : downsample(stepSeries(history, windowStart, windowEnd), 60);
+  const recentHigh = series ? Math.max(...series.map((point) => point.viewers)) : 0;
+
   return (
     <li className={styles.row} aria-labelledby={titleId}>
       <div className={styles.heading}>
         <h2 id={titleId} className={styles.title}>
-          {live.title}
+          <Link href={`/lives/${live.id}`}>{live.title}</Link>
         </h2>
         <StatusBadge status={live.status} />
       </div>
@@ -58,39 +60,23 @@ export function LiveRow({ live, onChanged, onError }: LiveRowProps) {
           <dd>{numberFormat.format(unique)}</dd>
         </div>
       </dl>
-      <div className={styles.actions}>
-        {live.status === 'SCHEDULED' && (
-          <button className="button" type="button" disabled={pending} onClick={() => void run('start')}>
-            Start<span className="visually-hidden"> {live.title}</span>
-          </button>
+      <div className={styles.trend}>
+        {series && (
+          <Sparkline
+            series={series}
+            live={live.status === 'LIVE'}
+            label={`Viewers over the ${live.status === 'LIVE' ? 'last' : 'final'} minutes: highest ${recentHigh}, ${live.status === 'LIVE' ? 'now' : 'at the end'} ${current}`}
+          />
         )}
-        {live.status !== 'ENDED' && (
-          <button
-            className="button"
-            data-variant="danger"
-            type="button"
-            disabled={pending}
-            onClick={() => setConfirmingEnd(true)}
-          >
-            End<span className="visually-hidden"> {live.title}</span>
-          </button>
+        {video && (
+          <p className={styles.video}>
+            <span className={styles.videoLabel}>Short video</span> <VideoStatus video={video} />
+          </p>
         )}
       </div>
-      <ConfirmDialog
-        open={confirmingEnd}
-        title={`End “${live.title}”?`}
-        confirmLabel="End live"
-        cancelLabel="Keep it"
-        onCancel={() => setConfirmingEnd(false)}
-        onConfirm={() => {
-          setConfirmingEnd(false);
-          void run('end');
-        }}
-      >
-        {live.status === 'LIVE'
-          ? 'Viewers are disconnected and a highlight video is made from this live. This cannot be undone.'
-          : 'This scheduled live is cancelled. This cannot be undone.'}
-      </ConfirmDialog>
+      <div className={styles.actions}>
+        <LiveActions live={live} onChanged={onChanged} onError={onError} />
+      </div>
     </li>
   );
 }

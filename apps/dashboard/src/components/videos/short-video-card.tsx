@@ -1,0 +1,99 @@
+'use client';
+
+import Link from 'next/link';
+import { useId, useState } from 'react';
+import { LocalTime } from '@/components/local-time';
+import { browserApi } from '@/lib/browser-api';
+import { describeStage, type ShortVideo, thumbnailSource } from '@/lib/short-videos';
+import styles from './short-video-card.module.css';
+import { VideoStatus } from './video-status';
+
+interface ShortVideoCardProps {
+  video: ShortVideo;
+  /** The live's title; on the live's own page there is no need to name it. */
+  liveTitle?: string | undefined;
+  onChanged: (video: ShortVideo) => void;
+  onError: (error: unknown) => void;
+}
+
+const seconds = (value: number) => `${Math.floor(value / 60)}:${String(Math.round(value % 60)).padStart(2, '0')}`;
+
+/** One short video: where it is in the pipeline, what went wrong, what it produced, and a retry when it failed. */
+export function ShortVideoCard({ video, liveTitle, onChanged, onError }: ShortVideoCardProps) {
+  const [retrying, setRetrying] = useState(false);
+  const titleId = useId();
+  const thumbnail = thumbnailSource(video);
+  const name = liveTitle ?? 'this live';
+
+  const retry = async () => {
+    setRetrying(true);
+    try {
+      onChanged(await browserApi().shortVideo.retry.mutate({ id: video.id }));
+    } catch (error) {
+      onError(error);
+    } finally {
+      setRetrying(false);
+    }
+  };
+
+  return (
+    <article className={styles.card} aria-labelledby={titleId} data-status={video.status}>
+      <div className={styles.thumbnail}>
+        {thumbnail ? (
+          <img src={thumbnail} alt={`Thumbnail of the short video of ${name}`} width={320} height={180} />
+        ) : (
+          <span className={styles.placeholder} aria-hidden="true">
+            {video.status === 'FAILED' ? '!' : '▶'}
+          </span>
+        )}
+      </div>
+      <div className={styles.body}>
+        <h3 id={titleId} className={styles.title}>
+          {liveTitle ? <Link href={`/lives/${video.liveId}`}>{liveTitle}</Link> : 'Highlight video'}
+        </h3>
+        <VideoStatus video={video} />
+        <dl className={styles.facts}>
+          {video.stage && video.status !== 'READY' && (
+            <div>
+              <dt>Stage</dt>
+              <dd>{describeStage(video.stage)}</dd>
+            </div>
+          )}
+          {video.attempts > 0 && (
+            <div>
+              <dt>Attempts</dt>
+              <dd>{video.attempts}</dd>
+            </div>
+          )}
+          {video.durationSec !== null && (
+            <div>
+              <dt>Duration</dt>
+              <dd>{seconds(video.durationSec)}</dd>
+            </div>
+          )}
+          {video.highlight && (
+            <div>
+              <dt>Highlight</dt>
+              <dd>
+                {seconds(video.highlight.startSec)}–{seconds(video.highlight.endSec)}
+              </dd>
+            </div>
+          )}
+          <div>
+            <dt>Updated</dt>
+            <dd>
+              <LocalTime iso={video.updatedAt} />
+            </dd>
+          </div>
+        </dl>
+        {video.error && <p className={styles.error}>{video.error}</p>}
+        {video.status === 'FAILED' && (
+          <button className="button" type="button" disabled={retrying} onClick={() => void retry()}>
+            {retrying ? 'Retrying…' : 'Retry'}
+            <span className="visually-hidden"> the short video of {name}</span>
+          </button>
+        )}
+      </div>
+    </article>
+  );
+}

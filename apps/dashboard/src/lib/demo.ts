@@ -1,0 +1,3 @@
+import type { RouterOutputs } from '@onair/client';
+
+export type DemoAudiences = RouterOutputs['demo']['audiences'];

@@ -1,0 +1,3 @@
+import type { RouterOutputs } from '@onair/client';
+
+export type QueueCounts = RouterOutputs['queues']['counts'];
