@@ -11,3 +11,11 @@ export const OPERATOR_TOKEN = 'e2e-operator-token-0123456789a';
 export function operatorClient() {
   return createOnAirClient({ url: `${API_ORIGIN}/trpc`, token: OPERATOR_TOKEN });
 }
+
+/**
+ * Forces the pipeline's simulated faults at run time (`demo.setFailureRate`, operator only; null goes
+ * back to SHORT_VIDEO_FAILURE_RATE), on a server with ENABLE_SIMULATOR, for every worker.
+ */
+export async function setPipelineFailureRate(rate: number | null): Promise<void> {
+  await operatorClient().demo.setFailureRate.mutate({ rate });
+}
