@@ -208,6 +208,7 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
             seconds,
             driver,
             pubsubChannel: `${prefix}:onair:rt:viewers.stats:${liveId}`,
+            metrics: true,
           });
         } finally {
           driver.stop();

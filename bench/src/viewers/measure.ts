@@ -68,6 +68,12 @@ export interface FanoutResult {
   latP50: number;
   latP99: number;
   latMax: number;
+  /** OnAir only, from its /metrics: event-loop delay (ms) over the window. */
+  loopDelayP99: number;
+  loopDelayMax: number;
+  /** OnAir only, from its /metrics: change → frame written to every subscriber (ms, bucket upper bounds). */
+  fanoutDelayP50: number;
+  fanoutDelayP99: number;
   /** OnAir only: stats messages on the live's Redis channel, and join → publication latency. */
   publishedPerSec: number;
   publishedP50: number;
@@ -101,6 +107,44 @@ async function bareTicks(port: number): Promise<number> {
   const response = await fetch(`http://127.0.0.1:${port}/stats`);
   const stats = (await response.json()) as Message;
   return num(stats, 'ticks');
+}
+
+const FANOUT_DELAY = 'onair_viewer_stats_fanout_delay_seconds';
+
+/** OnAir's /metrics as name{labels} → value. */
+async function scrape(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line === '') continue;
+    const space = line.lastIndexOf(' ');
+    values.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return values;
+}
+
+/** A gauge in seconds, as ms. */
+function seconds(metrics: Map<string, number>, name: string): number {
+  return (metrics.get(name) ?? Number.NaN) * 1000;
+}
+
+/** Quantiles (ms, the upper bound of the bucket) of what a Prometheus histogram observed between two scrapes. */
+function histogramDelta(before: Map<string, number>, after: Map<string, number>, name: string) {
+  const buckets: { le: number; count: number }[] = [];
+  for (const [key, value] of after) {
+    const match = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\}$`).exec(key);
+    if (match?.[1]) {
+      const le = match[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[1]);
+      buckets.push({ le, count: value - (before.get(key) ?? 0) });
+    }
+  }
+  buckets.sort((a, b) => a.le - b.le);
+  const total = buckets.at(-1)?.count ?? 0;
+  return (q: number) => {
+    if (total === 0) return Number.NaN;
+    const bucket = buckets.find((b) => b.count >= q * total);
+    return bucket ? bucket.le * 1000 : Number.NaN;
+  };
 }
 
 /** Redis's own CPU seconds (all its threads), from INFO. */
@@ -183,7 +227,16 @@ export class Measurements {
    */
   async fanout(
     target: Target,
-    options: { n: number; path: string; seconds: number; driver?: JoinDriver; pubsubChannel?: string },
+    options: {
+      n: number;
+      path: string;
+      seconds: number;
+      driver?: JoinDriver;
+      /** OnAir: also time each stats message on this Redis channel. */
+      pubsubChannel?: string;
+      /** OnAir: read its event-loop delay and fan-out delay from /metrics. */
+      metrics?: boolean;
+    },
   ): Promise<FanoutResult> {
     // OnAir: also time each stats message on its Redis channel, to split the latency in two halves.
     const tap = options.pubsubChannel ? await this.tap(options.pubsubChannel) : undefined;
@@ -201,8 +254,10 @@ export class Measurements {
         throw new Error(`${target.name}: ${num(connected, 'connected')} of ${options.n} subscribers connected`);
       await client.next('measuring', 30_000);
       if (tap) tap.measuring = true;
-      // The bare broadcaster counts its own ticks (GET /stats answers and resets them).
+      // The bare broadcaster counts its own ticks (GET /stats answers and resets them); OnAir's
+      // /metrics resets its event-loop delay histogram at each scrape.
       if (!options.driver) await bareTicks(target.port);
+      const metrics0 = options.metrics ? await scrape(target.port) : undefined;
       const cpu0 = cpuSeconds(target.pid);
       const joins0 = options.driver?.joins ?? 0;
       const busy0 = machineBusySeconds();
@@ -211,6 +266,8 @@ export class Measurements {
       if (tap) tap.measuring = false;
       const secs = (performance.now() - t0) / 1000;
       const ticks = options.driver ? options.driver.joins - joins0 : await bareTicks(target.port);
+      const metrics1 = metrics0 ? await scrape(target.port) : undefined;
+      const delay = metrics0 && metrics1 ? histogramDelta(metrics0, metrics1, FANOUT_DELAY) : undefined;
       const serverCpu = cpuSeconds(target.pid) - cpu0;
       const busy = machineBusySeconds() - busy0;
       const published = tap ? [...tap.latencies].sort((a, b) => a - b) : [];
@@ -231,6 +288,10 @@ export class Measurements {
         latP50: num(result, 'latP50'),
         latP99: num(result, 'latP99'),
         latMax: num(result, 'latMax'),
+        loopDelayP99: metrics1 ? seconds(metrics1, 'onair_nodejs_eventloop_lag_p99_seconds') : Number.NaN,
+        loopDelayMax: metrics1 ? seconds(metrics1, 'onair_nodejs_eventloop_lag_max_seconds') : Number.NaN,
+        fanoutDelayP50: delay ? delay(0.5) : Number.NaN,
+        fanoutDelayP99: delay ? delay(0.99) : Number.NaN,
         publishedPerSec: tap ? published.length / secs : Number.NaN,
         publishedP50: quantile(0.5),
         publishedP99: quantile(0.99),

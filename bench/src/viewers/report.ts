@@ -189,13 +189,15 @@ function fanoutSection(fanout: NonNullable<ViewersResults['fanout']>): string[] 
       'count changes/s sent',
       'stats messages/s on Redis pub/sub',
       'change → pub/sub p50 / p99 ms',
+      'change → written, server histogram p50 / p99 ms',
+      'server event-loop delay p99 / max ms',
       'versions skipped per subscriber',
       'bytes/msg',
       'SSE client CPU %',
       'other processes CPU %',
       'connect failures',
     ]),
-    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   );
   for (const { onair, bare } of fanout.sizes) {
     for (const [name, r] of [
@@ -209,6 +211,8 @@ function fanoutSection(fanout: NonNullable<ViewersResults['fanout']>): string[] 
           fixed(r.updatesPerSec, 1),
           fixed(r.publishedPerSec, 1),
           Number.isFinite(r.publishedP50) ? `${fixed(r.publishedP50, 0)} / ${fixed(r.publishedP99, 0)}` : '—',
+          Number.isFinite(r.fanoutDelayP50) ? `≤ ${fixed(r.fanoutDelayP50, 0)} / ≤ ${fixed(r.fanoutDelayP99, 0)}` : '—',
+          Number.isFinite(r.loopDelayP99) ? `${fixed(r.loopDelayP99, 0)} / ${fixed(r.loopDelayMax, 0)}` : '—',
           fixed(r.skippedVersions / Math.max(1, r.connected), 1),
           int(r.bytesPerMsg),
           fixed(r.clientCpuPct, 0),
