@@ -1,4 +1,5 @@
-import { ConfigError, createLogger, createOnAir, loadEnv, resolveOperatorToken } from '@onair/api';
+import { createServer } from 'node:http';
+import { ConfigError, createLogger, createOnAir, loadEnv, type OnAir, resolveOperatorToken } from '@onair/api';
 
 /**
  * A short-video worker process: the database, Redis and the BullMQ worker, nothing else (no HTTP,
@@ -17,7 +18,11 @@ async function main() {
   const { token } = resolveOperatorToken(env);
   const onair = await createOnAir({ env, logger, operatorToken: token });
   onair.startWorker();
-  logger.info({ concurrency: env.WORKER_CONCURRENCY }, 'short-video worker started');
+  const metrics = env.WORKER_METRICS_PORT ? await serveMetrics(onair, env.HOST, env.WORKER_METRICS_PORT) : undefined;
+  logger.info(
+    { concurrency: env.WORKER_CONCURRENCY, metricsPort: env.WORKER_METRICS_PORT },
+    'short-video worker started',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -29,11 +34,39 @@ async function main() {
       process.exit(1);
     }, 10_000);
     deadline.unref();
+    metrics?.close();
     await onair.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * The worker's own metrics (stage durations and attempts are recorded where the jobs run, so only
+ * this process has them), for a scraper: /metrics, and /healthz for an orchestrator.
+ */
+async function serveMetrics(onair: OnAir, host: string, port: number) {
+  const server = createServer((request, response) => {
+    if (request.url === '/healthz') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    const { registry } = onair.metrics;
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return server;
 }
 
 main().catch((error: unknown) => {

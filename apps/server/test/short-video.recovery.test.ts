@@ -3,6 +3,7 @@ import { lives, outbox } from '@onair/api/tables';
 import { eq, isNull } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './support/process';
 import { deleteKeys, redisUrl } from './support/redis';
 import { createTestEnvironment, operatorToken, type TestEnvironment } from './support/server';
 import { allStages, completedStagesOf, liveOnAir, videosOf, waitForVideo } from './support/short-videos';
@@ -63,9 +64,14 @@ describe('short-video pipeline through crashes', () => {
     expect(await job?.getState()).toBe('waiting');
     expect(job?.attemptsMade).toBe(0);
 
-    workers.push(await spawnWorker(world, { SHORT_VIDEO_STAGE_MS: '20' }));
+    const metricsPort = await freePort();
+    workers.push(await spawnWorker(world, { SHORT_VIDEO_STAGE_MS: '20', WORKER_METRICS_PORT: String(metricsPort) }));
     const ready = await waitForVideo(api.client, liveId, (video) => video.status === 'READY', 60_000);
     expect(await completedStagesOf(api.onair.database.db, ready.id)).toEqual(allStages);
+    // The stages ran in that worker process: its own /metrics has them.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/onair_short_video_stage_duration_seconds_count\{stage="thumbnail",outcome="ok"\} 1/);
+    expect(metrics).toMatch(/onair_short_video_attempts_count\{status="READY"\} 1/);
   }, 120_000);
 
   it('delivers a live.ended committed by a process that died before its relay published it', async () => {

@@ -56,6 +56,16 @@ const envSchema = z.object({
   SHORT_VIDEO_LOCK_MS: integer(30_000, 1_000, 600_000),
   /** Period of the short-video reconciler (it also runs at start). */
   SHORT_VIDEO_RECONCILE_MS: integer(60_000, 200, 86_400_000),
+  /** A worker process serves /metrics and /healthz on this port (unset: it serves nothing). */
+  WORKER_METRICS_PORT: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ error: 'must be an integer from 1 to 65535' })
+      .int({ error: 'must be an integer from 1 to 65535' })
+      .min(1, { error: 'must be an integer from 1 to 65535' })
+      .max(65_535, { error: 'must be an integer from 1 to 65535' })
+      .optional(),
+  ),
   CORS_ORIGIN: z.preprocess(unsetIfEmpty, z.string().default('http://localhost:3000')),
   /** Lets operators start simulated audiences from the dashboard (demos); `pnpm dev` turns it on. */
   ENABLE_SIMULATOR: z.preprocess(
