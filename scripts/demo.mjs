@@ -1,0 +1,159 @@
+// `pnpm demo`: `pnpm dev`, then traffic, so that a newcomer sees OnAir work within a minute: a few
+// lives with simulated audiences of different sizes moving on the dashboard, and after about 40 s one
+// of them ends and its short video goes through the pipeline.
+//
+// `pnpm dev` (scripts/dev.mjs) runs as a child and owns Redis, the API and the dashboard; it sets
+// ENABLE_SIMULATOR=on, so the audiences are simulated by the server (demo.startAudience), exactly
+// like the dashboard's own "simulated viewers" control. Ctrl-C stops everything, as in `pnpm dev`.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { devConfig } from './dev.mjs';
+
+/** The lives of the demo, and the audience each gets (none for the one left scheduled). */
+const LIVES = [
+  { title: 'Spring sneakers drop', audience: 320, rampSeconds: 25 },
+  { title: 'Kitchen gadgets, live tested', audience: 180, rampSeconds: 20 },
+  { title: 'Vintage denim auction', audience: 90, rampSeconds: 15 },
+  { title: 'Skincare Q&A (starts later)', audience: 0, rampSeconds: 0 },
+];
+/** How long the first live runs before it ends into a short video. */
+const END_AFTER_MS = 40_000;
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const sleep = (/** @type {number} */ ms) => new Promise((done) => setTimeout(done, ms));
+const say = (/** @type {string} */ text) => process.stdout.write(`${'demo'.padEnd(9)} │ ${text}\n`);
+
+/**
+ * One tRPC call in plain JSON (the API uses no transformer): a query as GET with `?input=`, a
+ * mutation as POST; the API's own error message when it refuses.
+ * @param {string} trpcUrl @param {string} token
+ */
+function apiCaller(trpcUrl, token) {
+  /** @param {'query' | 'mutation'} kind @param {string} path @param {unknown} input */
+  return async (kind, path, input) => {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const response =
+      kind === 'query'
+        ? await fetch(`${trpcUrl}/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })
+        : await fetch(`${trpcUrl}/${path}`, { method: 'POST', headers, body: JSON.stringify(input) });
+    const body = await response.json();
+    if (!response.ok) throw new Error(`${path}: ${body?.error?.message ?? `HTTP ${response.status}`}`);
+    return body.result.data;
+  };
+}
+
+/** Resolves once the URL answers 2xx; rejects if `pnpm dev` exits first. @param {string} url @param {Promise<unknown>} devExited */
+async function whenAnswering(url, devExited) {
+  let exited = false;
+  void devExited.then(() => {
+    exited = true;
+  });
+  while (!exited) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(500);
+  }
+  throw new Error('pnpm dev stopped before OnAir was ready (its output above says why)');
+}
+
+function operatorToken(/** @type {string} */ dataDir) {
+  if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
+  return readFileSync(join(dataDir, 'operator-token'), 'utf8').trim();
+}
+
+/** @param {ReturnType<typeof apiCaller>} call @param {string} dashboardUrl @param {string} token */
+async function driveTraffic(call, dashboardUrl, token) {
+  const stamp = new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const lives = [];
+  for (const plan of LIVES) {
+    const live = await call('mutation', 'live.create', { title: `${plan.title} · ${stamp}` });
+    lives.push({ ...plan, live });
+    if (plan.audience === 0) {
+      say(`created "${live.title}" (left scheduled)`);
+      continue;
+    }
+    await call('mutation', 'live.start', { id: live.id });
+    await call('mutation', 'demo.startAudience', {
+      liveId: live.id,
+      audience: plan.audience,
+      rampSeconds: plan.rampSeconds,
+    });
+    say(`started "${live.title}": ${plan.audience} simulated viewers arriving over ${plan.rampSeconds} s`);
+  }
+  say('');
+  say(`Open the dashboard: ${dashboardUrl}   (operator token: ${token})`);
+  say(`In about ${END_AFTER_MS / 1000} s the first live ends and its short video goes through the pipeline.`);
+  say('');
+
+  const [first] = lives;
+  if (!first) return;
+  const endAt = Date.now() + END_AFTER_MS;
+  while (Date.now() < endAt) {
+    const onAir = await Promise.all(
+      lives
+        .filter((entry) => entry.audience > 0)
+        .map((entry) => call('query', 'viewer.stats', { liveId: entry.live.id })),
+    );
+    say(
+      `watching now: ${onAir.map((stats) => stats.current).join(' · ')}   (peaks ${onAir.map((s) => s.peak).join(' · ')})`,
+    );
+    await sleep(5_000);
+  }
+
+  await call('mutation', 'live.end', { id: first.live.id });
+  say(`ended "${first.live.title}"; following its short video:`);
+  let shown = '';
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const { items } = await call('query', 'shortVideo.list', { liveId: first.live.id, limit: 1 });
+    const video = items[0];
+    const state = video
+      ? `${video.status}${video.status === 'PROCESSING' ? ` ${video.progress}%` : ''}`
+      : 'waiting for the pipeline';
+    if (state !== shown) {
+      say(`  short video: ${state}`);
+      shown = state;
+    }
+    if (video?.status === 'READY' || video?.status === 'FAILED') break;
+    await sleep(250);
+  }
+  say('');
+  say(`The other lives keep their audiences. Dashboard: ${dashboardUrl}. Ctrl-C stops everything.`);
+}
+
+async function main() {
+  const config = devConfig(process.env, root);
+  // Not detached: a Ctrl-C in the terminal reaches `pnpm dev` too, which stops its children in order.
+  const dev = spawn(process.execPath, [join(root, 'scripts', 'dev.mjs')], { cwd: root, stdio: 'inherit' });
+  const devExited = new Promise((done) => dev.once('exit', (code, signal) => done(code ?? (signal ? 1 : 0))));
+  void devExited.then((code) => process.exit(typeof code === 'number' ? code : 1));
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+    // `pnpm dev` does the stopping; this script exits with it. SIGTERM sent to this script alone is passed on.
+    process.on(signal, () => {
+      if (signal !== 'SIGINT') dev.kill(signal);
+    });
+  }
+
+  try {
+    await whenAnswering(config.readyUrl, devExited);
+    await whenAnswering(config.dashboardProbeUrl, devExited);
+    const token = operatorToken(config.dataDir);
+    await driveTraffic(apiCaller(config.trpcUrl, token), config.dashboardUrl, token);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    say(`traffic stopped: ${message}`);
+    if (/ENABLE_SIMULATOR|simulator is off/.test(message)) {
+      say('The simulated audiences need ENABLE_SIMULATOR=on (pnpm dev sets it unless the environment says otherwise).');
+    }
+    say('pnpm dev keeps running; Ctrl-C stops it.');
+  }
+}
+
+void main();
