@@ -173,8 +173,9 @@ describe('short-video pipeline', () => {
     const liveId = await liveOnAir(server.operator, 'Zero-length recording');
     await server.operator.live.end.mutate({ id: liveId });
     await waitForVideo(server.client, liveId, (video) => video.status === 'READY');
-    // A video whose recording ends when it starts (as a corrupt row would be), made by the reconciler.
-    const now = new Date();
+    // A video whose recording ends when it starts (as a corrupt row would be), long left without a job:
+    // the reconciler enqueues it.
+    const now = new Date(Date.now() - 3_600_000);
     const [row] = await server.onair.database.db
       .insert(shortVideos)
       .values({

@@ -10,6 +10,11 @@ export interface ShortVideoReconcilerOptions {
   intervalMs: number;
   /** How far back to look for ended lives without a video (as long as the outbox keeps its rows). */
   lookbackMs?: number;
+  /**
+   * Lives that ended, and videos that changed, more recently than this are left to the event and the
+   * job in flight (default: one period), so a pass does not race the normal path.
+   */
+  graceMs?: number;
   batchSize?: number;
 }
 
@@ -38,7 +43,7 @@ export class ShortVideoReconciler {
   private running = false;
 
   constructor(options: ShortVideoReconcilerOptions) {
-    this.options = { lookbackMs: 7 * 86_400_000, batchSize: 200, ...options };
+    this.options = { lookbackMs: 7 * 86_400_000, batchSize: 200, graceMs: options.intervalMs, ...options };
   }
 
   start(): void {
@@ -76,14 +81,15 @@ export class ShortVideoReconciler {
   }
 
   private async createMissingVideos(report: ReconcileReport): Promise<void> {
-    const { service, endedLives, batchSize, lookbackMs } = this.options;
+    const { service, endedLives, batchSize, lookbackMs, graceMs } = this.options;
     const endedSince = new Date(Date.now() - lookbackMs);
+    const settledBefore = Date.now() - graceMs;
     let after: { endedAt: string; liveId: string } | undefined;
     for (;;) {
       const lives = await endedLives({ endedSince, after, limit: batchSize });
       const withVideo = await service.liveIdsWithVideo(lives.map((live) => live.liveId));
       for (const live of lives) {
-        if (withVideo.has(live.liveId)) continue;
+        if (withVideo.has(live.liveId) || Date.parse(live.endedAt) > settledBefore) continue;
         if ((await service.onLiveEnded(live)).created) report.created++;
       }
       const last = lives.at(-1);
@@ -93,11 +99,13 @@ export class ShortVideoReconciler {
   }
 
   private async repairJobs(report: ReconcileReport): Promise<void> {
-    const { service, batchSize } = this.options;
+    const { service, batchSize, graceMs } = this.options;
+    const settledBefore = Date.now() - graceMs;
     let afterId: string | undefined;
     for (;;) {
       const videos = await service.unfinished(afterId, batchSize);
       for (const video of videos) {
+        if (video.updatedAt.getTime() > settledBefore) continue;
         const repair = await service.repairJob(video);
         if (repair !== 'present') report[repair]++;
       }

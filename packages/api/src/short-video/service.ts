@@ -95,25 +95,26 @@ export class ShortVideoService {
    */
   async repairJob(row: ShortVideoRow): Promise<JobRepair> {
     const state = await this.queue.getJobState(row.id);
+    // Read after the job's state: a job finishes only after the row has changed (READY or FAILED),
+    // so a row still waiting behind a finished job is a real inconsistency, not a stale read.
+    const current = await shortVideoStore.findById(this.db, row.id);
+    if (current?.status !== 'PENDING' && current?.status !== 'PROCESSING') return 'present';
     if (state === 'unknown') {
-      // Re-read: the job may have finished, and been removed, since `row` was read.
-      const current = await shortVideoStore.findById(this.db, row.id);
-      if (current?.status !== 'PENDING' && current?.status !== 'PROCESSING') return 'present';
       await this.queue.add(shortVideoJobName, jobData(current), shortVideoJobOptions(current.id, this.jobPolicy));
       return 'enqueued';
     }
-    if (state === 'failed' && row.status === 'PROCESSING') {
-      const job = await this.queue.getJob(row.id);
-      await this.fail(row.id, job?.failedReason || 'its job failed');
+    if (state === 'failed' && current.status === 'PROCESSING') {
+      const job = await this.queue.getJob(current.id);
+      await this.fail(current.id, job?.failedReason || 'its job failed');
       return 'failed';
     }
     if (state === 'failed' || state === 'completed') {
-      const job = await this.queue.getJob(row.id);
+      const job = await this.queue.getJob(current.id);
       try {
         await job?.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
       } catch (error) {
         // Another instance re-ran it first; whatever state it is in now, it is no longer finished.
-        if ((await this.queue.getJobState(row.id)) === state) throw error;
+        if ((await this.queue.getJobState(current.id)) === state) throw error;
       }
       return 'requeued';
     }
