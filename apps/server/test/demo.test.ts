@@ -17,7 +17,8 @@ describe('demo audiences (ENABLE_SIMULATOR)', () => {
     const started = await enabled.operator.demo.startAudience.mutate({ liveId: live.id, audience: 30, rampSeconds: 1 });
     expect(started).toEqual([expect.objectContaining({ liveId: live.id, audience: 30 })]);
     await vi.waitFor(
-      async () => expect((await enabled.client.viewer.stats.query({ liveId: live.id })).current).toBeGreaterThanOrEqual(15),
+      async () =>
+        expect((await enabled.client.viewer.stats.query({ liveId: live.id })).current).toBeGreaterThanOrEqual(15),
       { timeout: 5_000 },
     );
     expect((await enabled.operator.demo.audiences.query()).audiences).toHaveLength(1);

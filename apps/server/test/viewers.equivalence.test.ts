@@ -25,7 +25,9 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 function normalize(value: unknown, ids: string[]): unknown {
   let text = JSON.stringify(value) ?? 'undefined';
   for (const id of ids) text = text.replaceAll(id, '<live>');
-  text = text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<time>').replace(/"port":\d+|127\.0\.0\.1:\d+/g, '<host>');
+  text = text
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<time>')
+    .replace(/"port":\d+|127\.0\.0\.1:\d+/g, '<host>');
   return JSON.parse(text);
 }
 
@@ -79,7 +81,12 @@ async function script(server: TestServer) {
   const post = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body });
   steps.push(await raw('viewer.join', post(JSON.stringify({ liveId, viewerId: 'd' }))));
   steps.push(await raw('viewer.join?batch=1', post(JSON.stringify({ 0: { liveId, viewerId: 'e' } }))));
-  steps.push(await raw('viewer.join,viewer.leave?batch=1', post(JSON.stringify({ 0: { liveId, viewerId: 'f' }, 1: { liveId } }))));
+  steps.push(
+    await raw(
+      'viewer.join,viewer.leave?batch=1',
+      post(JSON.stringify({ 0: { liveId, viewerId: 'f' }, 1: { liveId } })),
+    ),
+  );
   steps.push(await raw('viewer.join', post('{"liveId": ')));
   steps.push(await raw('viewer.join', post('')));
   steps.push(await raw('viewer.join', { method: 'GET' }));

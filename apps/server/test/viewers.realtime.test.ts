@@ -2,7 +2,7 @@ import type { ViewerStats } from '@onair/api';
 import { createOnAirClient } from '@onair/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, type ServerProcess, spawnServer } from './support/process';
-import { operatorToken, createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+import { createTestEnvironment, operatorToken, type TestEnvironment, type TestServer } from './support/server';
 import { Recorder } from './support/subscriptions';
 
 let world: TestEnvironment;
@@ -46,7 +46,9 @@ describe('viewer.onStats', () => {
       await recorder.waitFor(() => true);
       const started = Date.now();
       await Promise.all(
-        Array.from({ length: 500 }, (_, index) => server.client.viewer.join.mutate({ liveId, viewerId: `burst-${index}` })),
+        Array.from({ length: 500 }, (_, index) =>
+          server.client.viewer.join.mutate({ liveId, viewerId: `burst-${index}` }),
+        ),
       );
       await recorder.waitFor((event) => event.data.current === 500);
       const seconds = (Date.now() - started) / 1_000;

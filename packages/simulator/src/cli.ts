@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type ViewerCalls, ViewerSimulation } from '@onair/api/simulation';
 import { createOnAirClient } from '@onair/client';
-import { type ViewerCalls, ViewerSimulation } from './simulation';
 
 const usage = `Usage: pnpm simulate [options]
 
