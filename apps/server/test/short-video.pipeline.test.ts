@@ -1,9 +1,19 @@
 import type { ShortVideo } from '@onair/api';
 import { shortVideos } from '@onair/api/tables';
 import { TRPCClientError } from '@onair/client';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisUrl } from './support/redis';
 import { createTestEnvironment, operatorToken, type TestEnvironment, type TestServer } from './support/server';
-import { allStages, backdateStart, completedStagesOf, liveOnAir, videosOf, waitForVideo } from './support/short-videos';
+import {
+  allStages,
+  backdateStart,
+  completedStagesOf,
+  liveOnAir,
+  streamGroup,
+  videosOf,
+  waitForVideo,
+} from './support/short-videos';
 import { Recorder } from './support/subscriptions';
 
 let world: TestEnvironment;
@@ -89,7 +99,7 @@ describe('short-video pipeline', () => {
     await server.operator.live.end.mutate({ id: liveId });
     const ready = await waitForVideo(server.client, liveId, (video) => video.status === 'READY');
 
-    // `live.ended` delivered three more times, two of them at once: still one video, still READY.
+    // `live.ended` delivered again and again: still one video, still READY.
     const session = await server.client.live.get.query({ id: liveId });
     const event = {
       liveId,
@@ -97,8 +107,32 @@ describe('short-video pipeline', () => {
       startedAt: session.startedAt ?? '',
       endedAt: session.endedAt ?? '',
     };
+    // Three more deliveries through the event stream, as an at-least-once relay may make them.
+    const redis = new Redis(redisUrl);
+    try {
+      for (let delivery = 0; delivery < 3; delivery++) {
+        await redis.xadd(
+          `${world.prefix}:events`,
+          '*',
+          'type',
+          'live.ended',
+          'payload',
+          JSON.stringify(event),
+          'outboxId',
+          '0',
+        );
+      }
+      await expect
+        .poll(async () => {
+          const group = await streamGroup(redis, `${world.prefix}:events`, 'short-video');
+          return { pending: group.pending, lag: group.lag };
+        })
+        .toEqual({ pending: 0, lag: 0 });
+    } finally {
+      redis.disconnect();
+    }
+    // And straight to the handler, twice at once.
     await Promise.all([server.onair.shortVideo.onLiveEnded(event), server.onair.shortVideo.onLiveEnded(event)]);
-    await server.onair.shortVideo.onLiveEnded(event);
     // And as the reconciler would: nothing is missing.
     expect(await server.onair.reconcileShortVideos()).toEqual({ created: 0, enqueued: 0, requeued: 0, failed: 0 });
 

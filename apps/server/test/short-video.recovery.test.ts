@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './support/process';
 import { deleteKeys, redisUrl } from './support/redis';
 import { createTestEnvironment, operatorToken, type TestEnvironment } from './support/server';
-import { allStages, completedStagesOf, liveOnAir, videosOf, waitForVideo } from './support/short-videos';
+import { allStages, completedStagesOf, liveOnAir, streamGroup, videosOf, waitForVideo } from './support/short-videos';
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 // Several processes share the data: PostgreSQL (a PGlite directory belongs to one process).
@@ -107,9 +107,8 @@ describe('short-video pipeline through crashes', () => {
     try {
       await expect
         .poll(async () => {
-          const groups = (await redis.xinfo('GROUPS', `${world?.prefix}:events`)) as unknown[][];
-          const group = groups.map(toRecord).find((info) => info.name === 'short-video');
-          return { pending: group?.pending, entriesRead: Number(group?.['entries-read'] ?? 0) > 0 };
+          const group = await streamGroup(redis, `${world?.prefix}:events`, 'short-video');
+          return { pending: group.pending, entriesRead: Number(group['entries-read'] ?? 0) > 0 };
         })
         .toEqual({ pending: 0, entriesRead: true });
     } finally {
@@ -147,9 +146,3 @@ describe('short-video pipeline through crashes', () => {
     }
   }, 90_000);
 });
-
-function toRecord(flat: unknown[]): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  for (let index = 0; index + 1 < flat.length; index += 2) record[String(flat[index])] = flat[index + 1];
-  return record;
-}

@@ -3,6 +3,7 @@ import { lives, shortVideos } from '@onair/api/tables';
 import type { OnAirClient } from '@onair/client';
 import { eq, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Redis } from 'ioredis';
 import { expect, vi } from 'vitest';
 
 type Database = PgDatabase<PgQueryResultHKT>;
@@ -59,3 +60,14 @@ export async function completedStagesOf(db: Database, shortVideoId: string): Pro
 }
 
 export const allStages = ['fetch-recording', 'detect-highlight', 'render', 'thumbnail'];
+
+/** A consumer group of the event stream as XINFO GROUPS describes it (pending, lag, entries-read, ...). */
+export async function streamGroup(redis: Redis, stream: string, group: string): Promise<Record<string, unknown>> {
+  const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
+  for (const flat of groups) {
+    const info: Record<string, unknown> = {};
+    for (let index = 0; index + 1 < flat.length; index += 2) info[String(flat[index])] = flat[index + 1];
+    if (info.name === group) return info;
+  }
+  return {};
+}
