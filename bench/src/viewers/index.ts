@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { type FanoutResult, type JoinsResult, Measurements, medianOfRounds, type Target } from './measure';
 import { JoinDriver, type OnAirServer, startOnAir } from './onair';
@@ -14,6 +14,8 @@ const scriptsDir = dirname(fileURLToPath(import.meta.url));
 const benchDir = resolve(scriptsDir, '../..');
 const repoRoot = resolve(benchDir, '..');
 const resultsFile = join(benchDir, 'results/viewers.md');
+/** Every server runs with a full GC on SIGUSR2, which (c) uses before reading RSS. */
+const gcOnSignal = ['--expose-gc', '--import', pathToFileURL(join(scriptsDir, 'gc-on-signal.mjs')).href];
 
 export interface ViewersBenchOptions {
   /** Measured seconds of each fan-out run (default 10, BENCH_SECONDS). */
@@ -30,6 +32,8 @@ export interface ViewersBenchOptions {
   memorySubscribers?: number;
   /** Sections to run (default all, BENCH_SECTIONS="joins,fanout,memory"). */
   sections?: ('joins' | 'fanout' | 'memory')[];
+  /** Also time OnAir's update path alone, 10 subscribers at 10 and 5 changes/s (default true, BENCH_DIAGNOSIS=0 to skip). */
+  diagnosis?: boolean;
   /** Also measure joins with the data plane off (default true, BENCH_GENERIC=0 to skip). */
   generic?: boolean;
   /** Write the report to bench/results/viewers.md (default true, BENCH_WRITE=0 not to). */
@@ -53,6 +57,7 @@ function optionsFromEnv(): ViewersBenchOptions {
   if (env.BENCH_MEMORY_SUBSCRIBERS) options.memorySubscribers = number(env.BENCH_MEMORY_SUBSCRIBERS);
   if (env.BENCH_SECTIONS) options.sections = list(env.BENCH_SECTIONS) as ViewersBenchOptions['sections'];
   if (env.BENCH_GENERIC) options.generic = env.BENCH_GENERIC !== '0';
+  if (env.BENCH_DIAGNOSIS) options.diagnosis = env.BENCH_DIAGNOSIS !== '0';
   if (env.BENCH_WRITE) options.write = env.BENCH_WRITE !== '0';
   if (env.BENCH_ONAIR_NODE_ARGS) options.onairNodeArgs = list(env.BENCH_ONAIR_NODE_ARGS);
   if (env.BENCH_VERBOSE) options.verbose = env.BENCH_VERBOSE !== '0';
@@ -85,7 +90,11 @@ function git(...args: string[]): string {
 /** A bare server script as a child; resolves once it printed `listening`. */
 async function startBare(script: string, args: string[], verbose: boolean): Promise<{ child: Child; port: number }> {
   const port = await freePort();
-  const child = new Child(script, join(scriptsDir, script), [String(port), ...args], { cwd: benchDir, verbose });
+  const child = new Child(script, join(scriptsDir, script), [String(port), ...args], {
+    cwd: benchDir,
+    verbose,
+    nodeArgs: gcOnSignal,
+  });
   try {
     await child.next('listening', 30_000);
   } catch (error) {
@@ -126,7 +135,10 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
   const startedAt = performance.now();
   const prefix = `onair-bench-${randomBytes(4).toString('hex')}`;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-  const measure = new Measurements(scriptsDir, redis, verbose);
+  // The servers' memoryUsage() after a forced GC lands here (gc-on-signal.mjs; children inherit the variable).
+  const gcReportDir = mkdtempSync(join(os.tmpdir(), 'onair-bench-gc-'));
+  process.env.BENCH_GC_REPORT_DIR = gcReportDir;
+  const measure = new Measurements(scriptsDir, redis, verbose, gcReportDir);
   const redisVersion = /^redis_version:(\S+)/m.exec(await redis.info('server'))?.[1] ?? '?';
   const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
   const cpus = os.cpus();
@@ -166,7 +178,7 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
         benchDir,
         redisUrl,
         redisPrefix: `${prefix}:onair`,
-        nodeArgs: options.onairNodeArgs ?? [],
+        nodeArgs: [...gcOnSignal, ...(options.onairNodeArgs ?? [])],
         verbose,
       }),
     );
@@ -217,7 +229,30 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
         sizes.push({ onair: onairResult, bare: bareResult });
         await sleep(1_000);
       }
-      results.fanout = { seconds, sizes };
+      // Diagnosis: the update path alone (10 subscribers), at 10 and at 5 changes a second.
+      const updatePath: { updatesPerSec: number; result: FanoutResult }[] = [];
+      if (options.diagnosis ?? true) {
+        for (const intervalMs of [100, 200]) {
+          log(`(b) update path: OnAir, 10 subscribers, a change every ${intervalMs} ms`);
+          const liveId = await onair.api.createLive(`bench: update path every ${intervalMs} ms`);
+          const driver = new JoinDriver(onair.api, liveId, `path-${intervalMs}`, intervalMs);
+          driver.start();
+          try {
+            const result = await measure.fanout(onairTarget, {
+              n: 10,
+              path: onStats(liveId),
+              seconds: 5,
+              driver,
+              pubsubChannel: `${prefix}:onair:rt:viewers.stats:${liveId}`,
+              metrics: true,
+            });
+            updatePath.push({ updatesPerSec: 1000 / intervalMs, result });
+          } finally {
+            driver.stop();
+          }
+        }
+      }
+      results.fanout = { seconds, sizes, updatePath };
     }
 
     if (sections.has('joins')) {
@@ -238,6 +273,30 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
         { name: `bare batched ×${batch}`, target: bareTarget, path: '/join?batch=1', liveId: bareLive, batch },
         { name: `OnAir batched ×${batch}`, target: onairTarget, path: batchedPath, liveId, batch },
       ];
+      let generic: OnAirServer | undefined;
+      if (options.generic ?? true) {
+        // Context: the same server with the data plane off (tRPC's generic path), idle until its turn.
+        log('(a) joins: starting OnAir with the data plane off (tRPC generic path, via tsx)');
+        generic = track(
+          await startOnAir({
+            kind: 'generic',
+            repoRoot,
+            benchDir,
+            redisUrl,
+            redisPrefix: `${prefix}:generic`,
+            verbose,
+          }),
+        );
+        const genericLive = await generic.api.createLive('bench: joins, generic path');
+        const genericTarget = targetOf('generic', generic.child, generic.api.port);
+        configs.push({
+          name: 'OnAir, data plane off',
+          target: genericTarget,
+          path: '/trpc/viewer.join',
+          liveId: genericLive,
+          batch: 1,
+        });
+      }
       // Rounds alternate OnAir and bare so that both see the same moments of a shared machine.
       const measured: JoinsResult[][] = configs.map(() => []);
       for (let round = 0; round < joinRounds; round++) {
@@ -255,12 +314,9 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
         }
       }
       await release(bare.child);
-      const [bareUnbatched, onairUnbatched, bareBatched, onairBatched] = measured.map(medianOfRounds) as [
-        JoinsResult,
-        JoinsResult,
-        JoinsResult,
-        JoinsResult,
-      ];
+      if (generic) await release(generic);
+      const [bareUnbatched, onairUnbatched, bareBatched, onairBatched, genericResult] = measured.map(medianOfRounds);
+      if (!bareUnbatched || !onairUnbatched || !bareBatched || !onairBatched) throw new Error('joins runs missing');
       results.joins = {
         seconds: joinSeconds,
         rounds: joinRounds,
@@ -270,32 +326,8 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
         bareUnbatched,
         onairBatched,
         bareBatched,
+        ...(genericResult ? { generic: genericResult } : {}),
       };
-      await release(onair);
-
-      if (options.generic ?? true) {
-        log('(a) joins: OnAir with the data plane off (tRPC generic path, via tsx)');
-        const generic = track(
-          await startOnAir({
-            kind: 'generic',
-            repoRoot,
-            benchDir,
-            redisUrl,
-            redisPrefix: `${prefix}:generic`,
-            verbose,
-          }),
-        );
-        const genericLive = await generic.api.createLive('bench: joins, generic path');
-        results.joins.generic = await measure.joins('generic', targetOf('generic', generic.child, generic.api.port), {
-          path: '/trpc/viewer.join',
-          liveId: genericLive,
-          batch: 1,
-          connections,
-          warmupSec,
-          seconds: joinSeconds,
-        });
-        await release(generic);
-      }
     }
   } finally {
     for (const server of running.reverse()) await server.stop().catch(() => {});
@@ -304,6 +336,8 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
       return 0;
     });
     log(`deleted ${deleted} Redis keys under ${prefix}:`);
+    rmSync(gcReportDir, { recursive: true, force: true });
+    delete process.env.BENCH_GC_REPORT_DIR;
     redis.disconnect();
   }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { JoinDriver } from './onair';
@@ -93,6 +94,19 @@ export interface MemoryResult {
   beforeKiB: number;
   afterKiB: number;
   perConnKiB: number;
+  /** Whether RSS stopped moving before each reading. */
+  settled: boolean;
+  /** Live JS heap (heapUsed after full GCs) and V8 external memory per connection, KiB. */
+  heapPerConnKiB: number;
+  externalPerConnKiB: number;
+}
+
+function readMemoryUsage(file: string): NodeJS.MemoryUsage | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage;
+  } catch {
+    return undefined;
+  }
 }
 
 function num(message: Message, key: string): number {
@@ -159,6 +173,8 @@ export class Measurements {
     private readonly scriptsDir: string,
     private readonly redis: Redis,
     private readonly verbose: boolean,
+    /** Where the servers write their memoryUsage() after a forced GC ($BENCH_GC_REPORT_DIR). */
+    private readonly gcReportDir?: string,
   ) {}
 
   private child(name: string, script: string, options: object): Child {
@@ -323,17 +339,24 @@ export class Measurements {
 
   /**
    * (c) Server RSS before and after `n` idle subscribers (no updates), per connection. A warm-up of
-   * 200 connections first (code paths compiled, buffers allocated), then the median of 5 samples
-   * 200 ms apart for each side, 2 s after the last subscriber connected.
+   * 200 connections first (code paths compiled, buffers allocated), then each reading after a full
+   * GC (SIGUSR2, see gc-on-signal.mjs), once RSS has settled.
    */
   async memory(target: Target, options: { n: number; path: string }): Promise<MemoryResult> {
-    const sample = async () => {
+    // RSS right after a start or a burst of connections still moves (heap growth, GC, the allocator
+    // returning pages): sample every 250 ms until the last 4 samples agree within 0.5 % (at most 20 s).
+    const settled = async () => {
       const samples: number[] = [];
-      for (let i = 0; i < 5; i++) {
+      const deadline = performance.now() + 20_000;
+      for (;;) {
         samples.push(rssKiB(target.pid));
-        await sleep(200);
+        const last = samples.slice(-4);
+        const spread = Math.max(...last) - Math.min(...last);
+        if (last.length === 4 && spread <= Math.max(256, 0.005 * Math.max(...last)))
+          return { kib: median(last), settled: true };
+        if (performance.now() > deadline) return { kib: median(last), settled: false };
+        await sleep(250);
       }
-      return median(samples);
     };
     const hold = (n: number) =>
       this.child('sse-client', 'sse-client.mjs', { n, port: target.port, path: options.path, mode: 'hold' });
@@ -345,14 +368,35 @@ export class Measurements {
     } finally {
       await warm.stop();
     }
-    await sleep(1_500);
-    const beforeKiB = await sample();
+    // Two full GCs (SIGUSR2, see gc-on-signal.mjs), then the process's own memoryUsage() after them.
+    const collect = async (): Promise<NodeJS.MemoryUsage | undefined> => {
+      for (let i = 0; i < 2; i++) {
+        process.kill(target.pid, 'SIGUSR2');
+        await sleep(500);
+      }
+      return this.gcReportDir ? readMemoryUsage(join(this.gcReportDir, `${target.pid}.json`)) : undefined;
+    };
+    await sleep(1_000);
+    const heapBefore = await collect();
+    const before = await settled();
     const client = hold(options.n);
     try {
       const connected = num(await client.next('connected', 180_000), 'connected');
-      await sleep(2_000);
-      const afterKiB = await sample();
-      return { n: options.n, connected, beforeKiB, afterKiB, perConnKiB: (afterKiB - beforeKiB) / connected };
+      await sleep(1_000);
+      const heapAfter = await collect();
+      const after = await settled();
+      const perConn = (pick: (usage: NodeJS.MemoryUsage) => number) =>
+        heapBefore && heapAfter ? (pick(heapAfter) - pick(heapBefore)) / 1024 / connected : Number.NaN;
+      return {
+        n: options.n,
+        connected,
+        beforeKiB: before.kib,
+        afterKiB: after.kib,
+        perConnKiB: (after.kib - before.kib) / connected,
+        settled: before.settled && after.settled,
+        heapPerConnKiB: perConn((usage) => usage.heapUsed),
+        externalPerConnKiB: perConn((usage) => usage.external),
+      };
     } finally {
       await client.stop();
       await sleep(1_000);

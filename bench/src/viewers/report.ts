@@ -25,7 +25,12 @@ export interface ViewersResults {
     bareBatched: JoinsResult;
     generic?: JoinsResult;
   };
-  fanout?: { seconds: number; sizes: { onair: FanoutResult; bare: FanoutResult }[] };
+  fanout?: {
+    seconds: number;
+    sizes: { onair: FanoutResult; bare: FanoutResult }[];
+    /** OnAir's update path alone: 10 subscribers, changes at the given rate. */
+    updatePath: { updatesPerSec: number; result: FanoutResult }[];
+  };
   memory?: { onair: MemoryResult; bare: MemoryResult };
 }
 
@@ -222,12 +227,41 @@ function fanoutSection(fanout: NonNullable<ViewersResults['fanout']>): string[] 
       );
     }
   }
+  if (fanout.updatePath.length > 0) {
+    lines.push(
+      '',
+      'Diagnosis — OnAir’s update path alone (10 subscribers, so almost no fan-out work), the same measurement at 10 and at 5 count changes a second:',
+      '',
+      row([
+        'changes/s',
+        'delivered per subscriber/s',
+        'change → pub/sub p50 / p99 ms',
+        'end-to-end p50 / p99 ms',
+        'versions skipped per subscriber',
+        'server event-loop delay p99 ms',
+      ]),
+      row(['---:', '---:', '---:', '---:', '---:', '---:']),
+    );
+    for (const { updatesPerSec, result: r } of fanout.updatePath) {
+      lines.push(
+        row([
+          fixed(updatesPerSec, 0),
+          fixed(r.msgsPerSec / r.n, 1),
+          `${fixed(r.publishedP50, 0)} / ${fixed(r.publishedP99, 0)}`,
+          `${fixed(r.latP50, 0)} / ${fixed(r.latP99, 0)}`,
+          fixed(r.skippedVersions / Math.max(1, r.connected), 1),
+          fixed(r.loopDelayP99, 0),
+        ]),
+      );
+    }
+  }
   return lines;
 }
 
 function memorySection(memory: NonNullable<ViewersResults['memory']>): string[] {
   const { onair, bare } = memory;
   const perConn = onair.perConnKiB / bare.perConnKiB;
+  const valid = onair.perConnKiB > 0 && bare.perConnKiB > 0;
   return [
     `## (c) Server memory per idle subscriber — ${int(onair.n)} subscribers, no updates`,
     '',
@@ -239,7 +273,15 @@ function memorySection(memory: NonNullable<ViewersResults['memory']>): string[] 
       fixed(bare.perConnKiB, 1),
       ratio(perConn),
       '≤ 2× bare',
-      verdict(perConn <= 2),
+      valid ? verdict(perConn <= 2) : '**INVALID** (RSS fell)',
+    ]),
+    row([
+      'context: live JS heap per idle subscriber KiB (heapUsed after GC)',
+      fixed(onair.heapPerConnKiB, 1),
+      fixed(bare.heapPerConnKiB, 1),
+      ratio(onair.heapPerConnKiB / bare.heapPerConnKiB),
+      '—',
+      '—',
     ]),
     row(['RSS before MiB', fixed(onair.beforeKiB / 1024, 1), fixed(bare.beforeKiB / 1024, 1), '—', '—', '—']),
     row([
@@ -250,6 +292,7 @@ function memorySection(memory: NonNullable<ViewersResults['memory']>): string[] 
       '—',
       '—',
     ]),
+    row(['RSS settled before each reading', onair.settled ? 'yes' : 'no', bare.settled ? 'yes' : 'no', '—', '—', '—']),
   ];
 }
 
@@ -272,7 +315,7 @@ export function renderReport(results: ViewersResults): string {
     '- (a) autocannon in its own process, 50 connections, no pipelining, a fresh viewer id per join; OnAir and the bare route run the same `join.lua` with the same keys (one hash tag per live) and the same ioredis options (auto-pipelining). OnAir also validates the input, records metrics, bumps the active-lives set (one more Redis call per join that changes the count) and schedules the stats publication.',
     '- (b) one SSE client process holds every subscriber (250 connections opened at a time, 1.5 s settle before measuring) and parses every frame. Latencies are `Date.now()` at arrival minus the `updatedAt` in the frame: both are this machine’s clock with **1 ms resolution**, so figures below ~2 ms are at the resolution limit.',
     '- (b) OnAir only: the bench also subscribes to the live’s stats channel on Redis pub/sub and times each message the same way (change → pub/sub), which splits OnAir’s latency into the publishing half (join, per-instance coalescing, PUBLISH) and the fan-out half (pub/sub delivery, per-live coalescing, socket writes).',
-    '- (c) RSS from `/proc/<pid>/status` (VmRSS), median of 5 samples, after a warm-up of 200 connections; no forced GC, so expect a few KiB of noise per connection from the young generation.',
+    '- (c) RSS from `/proc/<pid>/status` (VmRSS), each reading after a warm-up of 200 connections, then two full GCs in the server (`--expose-gc` and a SIGUSR2 handler preloaded into both servers, `gc-on-signal.mjs`, which also reports the server’s `process.memoryUsage()`), once RSS has settled (4 samples 250 ms apart within 0.5 %). OnAir’s process starts at ~0.5 GB (PGlite, the bundle) with free memory inside its allocator, which new connections’ native buffers can reuse without growing RSS; the live-heap row is the steadier comparison of what each subscriber keeps.',
     '- Server CPU from `/proc/<pid>/stat` (10 ms ticks) over the measured window.',
   );
   return `${lines.join('\n')}\n`;
