@@ -399,7 +399,7 @@ export function renderPipelineReport(results: PipelineResults): string {
   ].join('\n');
 }
 
-// Standalone: `pnpm --filter @onair/bench pipeline`.
+// Standalone: `pnpm --filter @onair/bench run pipeline` (`run`: `pnpm pipeline` is a pnpm command).
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.stdout.write(await runPipelineBench());
   process.exit(0);
