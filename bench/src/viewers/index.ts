@@ -24,7 +24,7 @@ export interface ViewersBenchOptions {
   warmupSec?: number;
   /** Rounds of joins runs, alternating OnAir and bare (default 3, BENCH_JOIN_ROUNDS). */
   joinRounds?: number;
-  /** Measured seconds of each joins round (default 5, BENCH_JOIN_SECONDS). */
+  /** Measured seconds of each joins round (default 4, BENCH_JOIN_SECONDS). */
   joinSeconds?: number;
   /** Subscriber counts of (b) (default 1000 and 5000, BENCH_FANOUT_SIZES="1000,5000"). */
   fanoutSizes?: number[];
@@ -122,7 +122,7 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
   const seconds = options.seconds ?? 10;
   const warmupSec = options.warmupSec ?? 3;
   const joinRounds = options.joinRounds ?? 3;
-  const joinSeconds = options.joinSeconds ?? 5;
+  const joinSeconds = options.joinSeconds ?? 4;
   const fanoutSizes = options.fanoutSizes ?? [1000, 5000];
   const memorySubscribers = options.memorySubscribers ?? 2000;
   const sections = new Set(options.sections ?? ['joins', 'fanout', 'memory']);
