@@ -65,7 +65,11 @@ function optionsFromEnv(): ViewersBenchOptions {
   return options;
 }
 
-const log = (message: string) => process.stderr.write(`[viewers bench] ${message}\n`);
+const loadedAt = performance.now();
+const log = (message: string) =>
+  process.stderr.write(
+    `[viewers bench ${((performance.now() - loadedAt) / 1000).toFixed(0).padStart(3)} s] ${message}\n`,
+  );
 
 /** Deletes every key under `pattern` with SCAN + UNLINK (Redis is shared: never FLUSH). */
 async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
@@ -241,7 +245,7 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
             const result = await measure.fanout(onairTarget, {
               n: 10,
               path: onStats(liveId),
-              seconds: 5,
+              seconds: 4,
               driver,
               pubsubChannel: `${prefix}:onair:rt:viewers.stats:${liveId}`,
               metrics: true,
@@ -307,7 +311,7 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
             await measure.joins(name, config.target, {
               ...run,
               connections,
-              warmupSec: round === 0 ? warmupSec : 1,
+              warmupSec: round === 0 ? warmupSec : 0.5,
               seconds: joinSeconds,
             }),
           );

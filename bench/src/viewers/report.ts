@@ -46,7 +46,7 @@ function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
   const lines = [
     `## (a) Joins per second — ${joins.connections} connections, unique viewers`,
     '',
-    `Median of ${joins.rounds} rounds of ${joins.seconds} s; each round runs bare and OnAir one after the other (a ${joins.warmupSec} s warm-up before the first round, 1 s before the others).`,
+    `Median of ${joins.rounds} rounds of ${joins.seconds} s; each round runs bare and OnAir one after the other (a ${joins.warmupSec} s warm-up before the first round, 0.5 s before the others).`,
     '',
     row(['path', 'OnAir joins/s', 'bare joins/s', 'ratio', 'target', 'result']),
     row(['---', '---:', '---:', '---:', '---', '---']),
