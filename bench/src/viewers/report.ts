@@ -296,6 +296,37 @@ function memorySection(memory: NonNullable<ViewersResults['memory']>): string[] 
   ];
 }
 
+/**
+ * Pads every markdown table to its column widths, right-aligning `---:` columns, as Biome formats
+ * markdown (the report is committed, and `pnpm lint` checks it).
+ */
+function alignTables(markdown: string): string {
+  const lines = markdown.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    if (!lines[i]?.startsWith('| ')) {
+      out.push(lines[i] as string);
+      i++;
+      continue;
+    }
+    const block: string[][] = [];
+    while (lines[i]?.startsWith('| ')) block.push((lines[i++] as string).slice(2, -2).split(' | '));
+    const right = (block[1] ?? []).map((cell) => cell.endsWith(':'));
+    const widths = (block[0] ?? []).map((_, column) =>
+      Math.max(3, ...block.filter((_, r) => r !== 1).map((cells) => (cells[column] ?? '').length)),
+    );
+    block.forEach((cells, r) => {
+      const padded = widths.map((width, column) => {
+        if (r === 1) return right[column] ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width);
+        const cell = cells[column] ?? '';
+        return right[column] ? cell.padStart(width) : cell.padEnd(width);
+      });
+      out.push(`| ${padded.join(' | ')} |`);
+    });
+  }
+  return out.join('\n');
+}
+
 export function renderReport(results: ViewersResults): string {
   const m = results.machine;
   const lines = [
@@ -318,5 +349,5 @@ export function renderReport(results: ViewersResults): string {
     '- (c) RSS from `/proc/<pid>/status` (VmRSS), each reading after a warm-up of 200 connections, then two full GCs in the server (`--expose-gc` and a SIGUSR2 handler preloaded into both servers, `gc-on-signal.mjs`, which also reports the server’s `process.memoryUsage()`), once RSS has settled (4 samples 250 ms apart within 0.5 %). OnAir’s process starts at ~0.5 GB (PGlite, the bundle) with free memory inside its allocator, which new connections’ native buffers can reuse without growing RSS; the live-heap row is the steadier comparison of what each subscriber keeps.',
     '- Server CPU from `/proc/<pid>/stat` (10 ms ticks) over the measured window.',
   );
-  return `${lines.join('\n')}\n`;
+  return `${alignTables(lines.join('\n'))}\n`;
 }
