@@ -29,9 +29,10 @@ export async function buildHttpServer(onair: OnAir, options: HttpServerOptions =
     maxAge: 600,
   });
 
+  const maxBatchSize = 100;
   const trpcOptions: FastifyHandlerOptions<AppRouter, FastifyRequest, FastifyReply> = {
     router: appRouter,
-    maxBatchSize: 100,
+    maxBatchSize,
     createContext: ({ req }) => ({ onair, authorization: req.headers.authorization }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -41,7 +42,7 @@ export async function buildHttpServer(onair: OnAir, options: HttpServerOptions =
   // As tRPC's Fastify plugin does: tRPC reads bodies itself.
   server.removeContentTypeParser('application/json');
   server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  const dataPlane = options.dataPlane === false ? undefined : new ViewerDataPlane(onair);
+  const dataPlane = options.dataPlane === false ? undefined : new ViewerDataPlane(onair, maxBatchSize);
   server.addHook('onClose', async () => dataPlane?.close());
   server.all<{ Params: { path: string }; Querystring: { batch?: string } }>('/trpc/:path', async (request, reply) => {
     const { path } = request.params;

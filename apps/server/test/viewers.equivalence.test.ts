@@ -87,6 +87,13 @@ async function script(server: TestServer) {
       post(JSON.stringify({ 0: { liveId, viewerId: 'f' }, 1: { liveId } })),
     ),
   );
+  // More than tRPC's maxBatchSize (100): refused by both, and nobody joins.
+  const oversized = Array.from({ length: 101 }, () => 'viewer.join').join(',');
+  const oversizedInputs = Object.fromEntries(
+    Array.from({ length: 101 }, (_, index) => [index, { liveId, viewerId: `g${index}` }]),
+  );
+  steps.push(await raw(`${oversized}?batch=1`, post(JSON.stringify(oversizedInputs))));
+  steps.push(await settle(client.viewer.stats.query({ liveId })));
   steps.push(await raw('viewer.join', post('{"liveId": ')));
   steps.push(await raw('viewer.join', post('')));
   steps.push(await raw('viewer.join', { method: 'GET' }));

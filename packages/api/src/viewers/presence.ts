@@ -56,14 +56,24 @@ export class PresenceStore {
 
   async join(liveId: string, viewerId: string): Promise<PresenceOutcome> {
     const k = this.keys(liveId);
-    const reply = (await scripts.join.run(
-      this.redis,
-      [k.status, k.present, k.stats, k.hll, k.timeline],
-      [viewerId],
-    )) as ScriptReply;
+    // Both commands leave in one write (auto-pipelining), the script first: the active-lives set is a
+    // global key, outside the live's slot, so it cannot be touched by the script itself. Bumping the
+    // score (not setting it) lets the sweeper drop a live only if no join came since it looked; a
+    // bump for a join that changed nothing is harmless.
+    const reloads = scripts.join.reloads;
+    const [reply] = await Promise.all([
+      scripts.join.run(
+        this.redis,
+        [k.status, k.present, k.stats, k.hll, k.timeline],
+        [viewerId],
+      ) as Promise<ScriptReply>,
+      this.redis.zincrby(this.activeKey, 1, liveId),
+    ]);
     const outcome = toOutcome(liveId, reply);
-    // Bumping the score (not setting it) lets the sweeper drop a live only if no join came since it looked.
-    if (outcome.outcome === 'ok' && outcome.changed) await this.redis.zincrby(this.activeKey, 1, liveId);
+    // Redis had lost the script: the bump ran before the join, so bump again now it is done.
+    if (scripts.join.reloads !== reloads && outcome.outcome === 'ok' && outcome.changed) {
+      await this.redis.zincrby(this.activeKey, 1, liveId);
+    }
     return outcome;
   }
 
