@@ -17,6 +17,8 @@ const FANOUT_BURST = 1.5;
  */
 const PUBLISH_INTERVAL_MS = FANOUT_INTERVAL_MS / 4;
 const PUBLISH_BURST = 2;
+/** Subscribers written per turn of the event loop (about 10 ms of socket writes). */
+const WRITE_SLICE = 1_000;
 
 const versionedStatsSchema = z.object({ version: z.number().int().nonnegative(), stats: viewerStatsSchema });
 
@@ -157,11 +159,26 @@ export class StatsFanout {
 
   private flush(liveId: string): void {
     const group = this.groups.get(liveId);
-    const latest = group?.latest;
-    if (!group || !latest) return;
+    if (!group?.latest) return;
+    this.writeSlice(group, [...group.subscribers], 0);
+  }
+
+  /**
+   * Writes to a slice of the subscribers, then lets the event loop breathe before the next slice:
+   * thousands of socket writes in one go would hold back the joins and pub/sub messages that
+   * carry the next update. A slice always writes the newest frame, so a later update overtakes.
+   */
+  private writeSlice(group: LiveGroup, subscribers: StatsSubscriber[], start: number): void {
+    const latest = group.latest;
+    if (!latest) return;
     const frame = encode(latest);
-    for (const subscriber of group.subscribers) deliver(subscriber, latest, frame);
-    this.fanoutDelay.observe(Math.max(0, Date.now() - Date.parse(latest.stats.updatedAt)) / 1000);
+    const end = Math.min(start + WRITE_SLICE, subscribers.length);
+    for (let index = start; index < end; index++) {
+      const subscriber = subscribers[index] as StatsSubscriber;
+      if (group.subscribers.has(subscriber)) deliver(subscriber, latest, frame);
+    }
+    if (end < subscribers.length) setImmediate(() => this.writeSlice(group, subscribers, end));
+    else this.fanoutDelay.observe(Math.max(0, Date.now() - Date.parse(latest.stats.updatedAt)) / 1000);
   }
 
   /** Subscribers and live groups on this instance, for metrics and leak tests. */
