@@ -1,5 +1,6 @@
-import { ConfigError, createLogger, createOnAir, loadEnv, resolveOperatorToken } from '@onair/api';
+import { createLogger, createOnAir, loadEnv, resolveOperatorToken } from '@onair/api';
 import { buildHttpServer } from './http';
+import { runEntrypoint, stopOnSignals } from './lifecycle';
 
 /** The API process: configuration, the OnAir instance, the HTTP server, and a clean exit on SIGTERM. */
 async function main() {
@@ -15,29 +16,10 @@ async function main() {
     process.stdout.write(`\nOnAir operator token (development): ${token}\n\n`);
   }
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, 10_000);
-    deadline.unref();
+  stopOnSignals(logger, async () => {
     await server.close();
     await onair.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`OnAir API failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
-  process.exit(1);
-});
+runEntrypoint('OnAir API', main);

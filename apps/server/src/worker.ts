@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { ConfigError, createLogger, createOnAir, loadEnv, type OnAir, resolveOperatorToken } from '@onair/api';
+import { runEntrypoint, stopOnSignals } from './lifecycle';
 
 /**
  * A short-video worker process: the database, Redis and the BullMQ worker, nothing else (no HTTP,
@@ -24,22 +25,10 @@ async function main() {
     'short-video worker started',
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'worker shutting down');
-    const deadline = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, 10_000);
-    deadline.unref();
+  stopOnSignals(logger, async () => {
     metrics?.close();
     await onair.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
 /**
@@ -69,11 +58,4 @@ async function serveMetrics(onair: OnAir, host: string, port: number) {
   return server;
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`OnAir worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
-  process.exit(1);
-});
+runEntrypoint('OnAir worker', main);

@@ -1,7 +1,7 @@
 import { outbox } from '@onair/api/tables';
-import { type AppRouter, TRPCClientError } from '@onair/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from './support/refusal';
 import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
 
 let world: TestEnvironment;
@@ -13,32 +13,21 @@ beforeAll(async () => {
 });
 afterAll(() => world.cleanup());
 
-async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to be refused');
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<AppRouter>;
-}
-
 describe('operator credentials', () => {
   it('refuses live.create without a token with UNAUTHORIZED (401)', async () => {
-    const error = await rejection(server.client.live.create.mutate({ title: 'No token' }));
+    const error = await refusal(server.client.live.create.mutate({ title: 'No token' }));
     expect(error.data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
   });
 
   it('refuses live.create with a wrong token', async () => {
-    const error = await rejection(server.clientWith('not-the-token-at-all').live.create.mutate({ title: 'Wrong' }));
+    const error = await refusal(server.clientWith('not-the-token-at-all').live.create.mutate({ title: 'Wrong' }));
     expect(error.data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
   });
 
   it('refuses start and end without a token, and changes nothing', async () => {
     const live = await server.operator.live.create.mutate({ title: 'Guarded' });
-    await rejection(server.client.live.start.mutate({ id: live.id }));
-    await rejection(server.clientWith('Bearer-ish-but-wrong').live.end.mutate({ id: live.id }));
+    await refusal(server.client.live.start.mutate({ id: live.id }));
+    await refusal(server.clientWith('Bearer-ish-but-wrong').live.end.mutate({ id: live.id }));
     expect((await server.client.live.get.query({ id: live.id })).status).toBe('SCHEDULED');
   });
 
@@ -104,7 +93,7 @@ describe('live lifecycle', () => {
   it('refuses to start an ENDED live with CONFLICT (409)', async () => {
     const live = await server.operator.live.create.mutate({ title: 'Over' });
     await server.operator.live.end.mutate({ id: live.id });
-    const error = await rejection(server.operator.live.start.mutate({ id: live.id }));
+    const error = await refusal(server.operator.live.start.mutate({ id: live.id }));
     expect(error.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
     expect((await server.client.live.get.query({ id: live.id })).status).toBe('ENDED');
   });
@@ -118,7 +107,7 @@ describe('errors name what is wrong', () => {
       server.operator.live.start.mutate({ id }),
       server.operator.live.end.mutate({ id }),
     ]) {
-      const error = await rejection(call);
+      const error = await refusal(call);
       expect(error.data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
     }
   });
@@ -126,7 +115,7 @@ describe('errors name what is wrong', () => {
   it('answers BAD_REQUEST naming title for an empty or a 200-character title, and creates nothing', async () => {
     const before = await server.client.live.list.query({ limit: 100 });
     for (const title of ['', '   ', 'x'.repeat(200)]) {
-      const error = await rejection(server.operator.live.create.mutate({ title }));
+      const error = await refusal(server.operator.live.create.mutate({ title }));
       expect(error.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
       expect(error.data?.issues?.map((issue) => issue.path)).toEqual(['title']);
       expect(error.message).toMatch(/^title: /);
@@ -136,7 +125,7 @@ describe('errors name what is wrong', () => {
   });
 
   it('answers BAD_REQUEST naming id for a malformed id', async () => {
-    const error = await rejection(server.client.live.get.query({ id: 'not-a-uuid' }));
+    const error = await refusal(server.client.live.get.query({ id: 'not-a-uuid' }));
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
     expect(error.data?.issues?.[0]?.path).toBe('id');
   });
@@ -187,7 +176,7 @@ describe('live.list', () => {
       const onAir = await own.client.live.list.query({ status: 'LIVE' });
       expect(onAir.items.map((live) => live.id)).toEqual([created[3]]);
       expect(onAir.nextCursor).toBeNull();
-      const error = await rejection(own.client.live.list.query({ limit: 101 }));
+      const error = await refusal(own.client.live.list.query({ limit: 101 }));
       expect(error.data?.issues?.[0]?.path).toBe('limit');
     } finally {
       await isolated.cleanup();

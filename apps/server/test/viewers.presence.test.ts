@@ -1,8 +1,8 @@
 import type { ViewerStats } from '@onair/api';
 import { viewerSummaries } from '@onair/api/tables';
-import { type AppRouter, TRPCClientError } from '@onair/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { refusal } from './support/refusal';
 import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
 import { Recorder } from './support/subscriptions';
 
@@ -25,17 +25,6 @@ function metricValue(metrics: string, name: string): number {
   const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1];
   expect(value, `${name} in /metrics`).toBeDefined();
   return Number(value);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a refusal');
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<AppRouter>;
 }
 
 describe('viewer presence', () => {
