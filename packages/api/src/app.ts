@@ -12,7 +12,7 @@ import { Outbox } from './infra/outbox/outbox';
 import { OutboxRelay } from './infra/outbox/relay';
 import { registerQueueMetrics } from './infra/queue-metrics';
 import { RealtimeHub } from './infra/realtime';
-import { createRedis, redisKey } from './infra/redis';
+import { closeRedis, createRedis, readyWithin, redisKey } from './infra/redis';
 import { liveEnded } from './live/events';
 import { LiveService } from './live/service';
 import { LiveStatusMirror } from './live/status-mirror';
@@ -79,6 +79,9 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     return connection;
   };
   const redis = connect('command', 'api');
+  // Its calls fail fast while Redis is away: give a starting Redis a moment before serving.
+  if (!(await readyWithin(redis, 5_000)))
+    logger.error({ redis: new URL(env.REDIS_URL).host }, 'Redis does not answer; serving degraded until it does');
   const metrics = createMetrics();
   const realtime = new RealtimeHub(redis, connect('subscriber', 'realtime'), env.REDIS_PREFIX, logger);
   const outbox = new Outbox();
@@ -226,16 +229,31 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     reconcileShortVideos: () => reconciler.reconcile(),
     async close() {
       // The worker first, while Redis and the database still answer: it finishes or hands back its jobs.
-      await Promise.allSettled([shortVideoWorker?.stop(), reconciler.stop()]);
+      await settledWithin(8_000, [shortVideoWorker?.stop(), reconciler.stop()]);
       await Promise.allSettled([relay.stop(), sweeper.stop(), ...consumers.map((consumer) => consumer.stop())]);
       await demo.close();
       statsPublisher.close();
       viewers.fanout.close();
-      await shortVideoQueue.close().catch(() => {});
-      await Promise.allSettled(connections.map((connection) => connection.quit()));
+      await settledWithin(2_000, [shortVideoQueue.close()]);
+      await Promise.allSettled(connections.map(closeRedis));
       await database.close();
     },
   };
+}
+
+/**
+ * Waits for the steps of a shutdown, but not forever: with Redis unreachable, BullMQ waits for a
+ * connection that never comes. What is still pending is abandoned; its connections are cut next.
+ */
+async function settledWithin(ms: number, steps: (Promise<unknown> | undefined)[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled(steps),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 const unavailableCodes = new Set([

@@ -79,9 +79,18 @@ export class EventConsumer {
     this.loop = this.run();
   }
 
+  /**
+   * Lets the event in hand finish, then stops. If Redis is unreachable the read never returns, so
+   * after a grace period the connection is cut: an unacknowledged event is simply redelivered.
+   */
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    const stopped = () =>
+      Promise.race([this.loop?.then(() => true), sleep(this.options.blockMs + 2_000).then(() => false)]);
+    if (await stopped()) return;
+    this.options.redis.disconnect();
+    // A connection between reconnection attempts may never reject what it queued: stop waiting then.
+    await stopped();
   }
 
   private async run(): Promise<void> {
@@ -147,33 +156,58 @@ export class EventConsumer {
     } while (cursor !== '0-0' && this.running);
   }
 
+  /**
+   * Handles the entries `concurrency` at a time and acknowledges those handled (and those this group
+   * does not react to) together, one XACK per ~`ackEveryMs` rather than one round trip per entry: an
+   * entry is still acknowledged only after its handler succeeded, just not always at once.
+   */
   private async process(entries: StreamEntry[]): Promise<void> {
     const { concurrency } = this.options;
-    for (let start = 0; start < entries.length; start += concurrency) {
-      await Promise.all(entries.slice(start, start + concurrency).map((entry) => this.processOne(entry)));
+    const done: { streamId: string; type?: string }[] = [];
+    const handled: [string, string[]][] = [];
+    for (const entry of entries) {
+      // Not an event this group reacts to: nothing to do but acknowledge it.
+      if (this.handlers.has(typeOf(entry[1]))) handled.push(entry);
+      else done.push({ streamId: entry[0] });
     }
+    let acknowledgedAt = performance.now();
+    for (let start = 0; start < handled.length; start += concurrency) {
+      const outcomes = await Promise.all(
+        handled.slice(start, start + concurrency).map((entry) => this.processOne(entry)),
+      );
+      for (const outcome of outcomes) if (outcome) done.push(outcome);
+      if (performance.now() - acknowledgedAt >= ackEveryMs) {
+        await this.acknowledge(done.splice(0));
+        acknowledgedAt = performance.now();
+      }
+    }
+    await this.acknowledge(done);
   }
 
-  private async processOne([streamId, fields]: StreamEntry): Promise<void> {
-    const { redis, streamKey, group, logger } = this.options;
+  private async acknowledge(done: { streamId: string; type?: string }[]): Promise<void> {
+    if (done.length === 0) return;
+    const { redis, streamKey, group } = this.options;
+    await redis.xack(streamKey, group, ...done.map((entry) => entry.streamId));
+    for (const { type } of done) if (type) this.handled?.inc({ group, type, outcome: 'ok' });
+  }
+
+  /** Runs the entry's handler; returns it to acknowledge when the handler succeeded. */
+  private async processOne([streamId, fields]: StreamEntry): Promise<{ streamId: string; type: string } | undefined> {
+    const { group, logger } = this.options;
     const record = toRecord(fields);
     const type = record.type ?? 'unknown';
     const registered = this.handlers.get(type);
-    if (!registered) {
-      // Not an event this group reacts to.
-      await redis.xack(streamKey, group, streamId);
-      return;
-    }
+    if (!registered) return { streamId, type };
     const delivered: DeliveredEvent = { streamId, outboxId: Number(record.outboxId), type };
     try {
       const payload = registered.event.schema.parse(JSON.parse(record.payload ?? 'null'));
       await registered.handle(payload, delivered);
-      await redis.xack(streamKey, group, streamId);
-      this.handled?.inc({ group, type, outcome: 'ok' });
+      return { streamId, type };
     } catch (error) {
       this.handled?.inc({ group, type, outcome: 'error' });
       logger.error({ err: error, group, type, streamId }, 'event handler failed; the event will be redelivered');
       await this.deadLetterIfExhausted(streamId, fields);
+      return undefined;
     }
   }
 
@@ -191,6 +225,15 @@ export class EventConsumer {
     await redis.xack(streamKey, group, streamId);
     logger.error({ group, streamId, deliveries }, 'event moved to the dead-letter stream');
   }
+}
+
+/** Entries handled and not yet acknowledged wait at most about this long (plus one round of handlers). */
+const ackEveryMs = 50;
+
+function typeOf(fields: string[]): string {
+  for (let index = 0; index + 1 < fields.length; index += 2)
+    if (fields[index] === 'type') return fields[index + 1] as string;
+  return 'unknown';
 }
 
 function toRecord(fields: string[]): Record<string, string | undefined> {

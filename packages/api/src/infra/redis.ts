@@ -14,8 +14,11 @@ export function createRedis(url: string, role: RedisRole, name: string): Redis {
   const options: RedisOptions = {
     connectionName: name,
     lazyConnect: false,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
     maxRetriesPerRequest: role === 'command' ? 2 : null,
+    // While Redis is unreachable an API call fails at once (a retryable 503) instead of queueing
+    // behind reconnection attempts; subscribers and queue connections wait for Redis to come back.
+    enableOfflineQueue: role !== 'command',
     enableAutoPipelining: role === 'command',
   };
   return new Redis(url, options);
@@ -72,4 +75,19 @@ export class LuaScript {
  */
 export function readLua(url: URL): LuaScript {
   return new LuaScript(readFileSync(url, 'utf8'));
+}
+
+/** Closes a connection politely (QUIT) if Redis answers within a second, else cuts it. */
+export async function closeRedis(connection: Redis): Promise<void> {
+  await Promise.race([connection.quit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  connection.disconnect();
+}
+
+/** Resolves when the connection is ready, or after `ms` (a Redis that is down is reported by /readyz). */
+export async function readyWithin(connection: Redis, ms: number): Promise<boolean> {
+  if (connection.status === 'ready') return true;
+  return Promise.race([
+    new Promise<boolean>((resolve) => connection.once('ready', () => resolve(true))),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
 }

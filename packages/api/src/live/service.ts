@@ -7,6 +7,7 @@ import type { EventPayload } from '../infra/events';
 import type { Outbox } from '../infra/outbox/outbox';
 import { decodeCursor, encodeCursor } from '../infra/pagination';
 import { defineChannel, Feed, type RealtimeHub } from '../infra/realtime';
+import { isRedisUnavailable } from '../infra/redis';
 import { emptyViewerStats, type ViewerStats } from '../viewers/schema';
 import { liveEnded, liveStarted } from './events';
 import {
@@ -75,7 +76,7 @@ export class LiveService {
       idempotencyKey: input.idempotencyKey ?? null,
     });
     if (inserted) {
-      const session = await this.toSession(inserted);
+      const session = await this.toSession(inserted, 'if-available');
       await this.broadcast(inserted.version, session);
       return session;
     }
@@ -239,7 +240,7 @@ export class LiveService {
     // hears of it; repeated even when unchanged, so a retried start or end repairs a failed write.
     await this.statusMirror.set(id, result.row.status);
     if (result.changed) this.outbox.committed();
-    const session = await this.toSession(result.row);
+    const session = await this.toSession(result.row, 'if-available');
     if (result.changed) await this.broadcast(result.row.version, session);
     return session;
   }
@@ -275,14 +276,25 @@ export class LiveService {
     }
   }
 
-  private async toSession(row: LiveRow): Promise<LiveSession> {
-    const [session] = await this.toSessions([row]);
+  private async toSession(row: LiveRow, stats: 'required' | 'if-available' = 'required'): Promise<LiveSession> {
+    const [session] = await this.toSessions([row], stats);
     if (!session) throw new Error('unreachable: one row in, one session out');
     return session;
   }
 
-  private async toSessions(rows: LiveRow[]): Promise<LiveSession[]> {
-    const stats = rows.length > 0 ? await this.viewerStats(rows.map((row) => row.id)) : new Map<string, ViewerStats>();
+  /**
+   * A mutation has committed before its answer is built: if Redis is down then, the answer goes out
+   * with empty viewer stats ('if-available') rather than as an error that would invite a duplicate
+   * retry. Reads ('required') fail with a retryable 503 instead of showing made-up zeros.
+   */
+  private async toSessions(
+    rows: LiveRow[],
+    required: 'required' | 'if-available' = 'required',
+  ): Promise<LiveSession[]> {
+    const stats = await this.readViewerStats(
+      rows.map((row) => row.id),
+      required,
+    );
     const now = this.now();
     return rows.map((row) => ({
       id: row.id,
@@ -294,6 +306,20 @@ export class LiveService {
       endedAt: row.endedAt?.toISOString() ?? null,
       stats: stats.get(row.id) ?? emptyViewerStats(row.id, now),
     }));
+  }
+
+  private async readViewerStats(
+    liveIds: string[],
+    required: 'required' | 'if-available',
+  ): Promise<Map<string, ViewerStats>> {
+    if (liveIds.length === 0) return new Map();
+    try {
+      return await this.viewerStats(liveIds);
+    } catch (error) {
+      if (required === 'required' || !isRedisUnavailable(error)) throw error;
+      this.logger.warn({ err: error }, 'viewer stats unavailable; answering with empty stats');
+      return new Map();
+    }
   }
 }
 
