@@ -2,6 +2,7 @@ import { tracked } from '@trpc/server';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { conflict, notFound } from '../errors';
+import { Batcher } from '../infra/batcher';
 import type { Database } from '../infra/db/client';
 import { decodeCursor, encodeCursor } from '../infra/pagination';
 import { Feed, type RealtimeHub } from '../infra/realtime';
@@ -11,7 +12,7 @@ import { type EndedLive, noViewerTimeline, type ViewerTimelineReader } from './p
 import { type ShortVideoJobData, type ShortVideoJobPolicy, shortVideoJobName, shortVideoJobOptions } from './queue';
 import type { ListShortVideosInput, ShortVideo } from './schema';
 import { changesFrom, permittedFrom, type ShortVideoAction, targetOf, transition } from './state';
-import { appendStages, type ShortVideoChanges, type ShortVideoUpdate, shortVideoStore, stageOr } from './store';
+import { type ShortVideoChanges, type ShortVideoWrite, shortVideoStore } from './store';
 import type { ShortVideoRow } from './tables';
 import type { ThumbnailStore } from './thumbnail';
 
@@ -47,6 +48,8 @@ export class ShortVideoService {
   /** The simulated stages' failure rate, which an operator may override at run time (demos). */
   readonly faults: SimulatedFaults;
   private readonly now: () => Date;
+  /** `live.ended` events handled together share one insert and one enqueueing round trip. */
+  private readonly creations = new Batcher<EndedLive, ShortVideoRow | undefined>((lives) => this.createVideos(lives));
   /** Where the highlight comes from; app.ts wires the viewers domain's reader. */
   viewerTimeline: ViewerTimelineReader;
 
@@ -66,25 +69,51 @@ export class ShortVideoService {
    * Handles `live.ended` (and the reconciler's finding of a live without a video). Idempotent on the
    * live: the unique live_id makes a redelivery find the video already there, and the job's id (the
    * video's) makes enqueueing twice a no-op, so a crash between the insert and the enqueue is repaired
-   * by the redelivery.
+   * by the redelivery. Lives that end together (a consumer handles several events at once) are
+   * inserted by one statement and enqueued by one round trip.
    */
   async onLiveEnded(live: EndedLive): Promise<{ video: ShortVideo; created: boolean }> {
-    const inserted = await shortVideoStore.insert(this.db, {
-      liveId: live.liveId,
-      liveTitle: live.title,
-      liveStartedAt: new Date(live.startedAt),
-      liveEndedAt: new Date(live.endedAt),
-      createdAt: this.now(),
-    });
-    if (inserted) {
-      const video = this.broadcast(inserted);
-      await this.queue.add(shortVideoJobName, jobData(inserted), shortVideoJobOptions(inserted.id, this.jobPolicy));
-      return { video, created: true };
-    }
+    const inserted = await this.creations.run(live);
+    if (inserted) return { video: toShortVideo(inserted), created: true };
     const existing = await shortVideoStore.findByLiveId(this.db, live.liveId);
     if (!existing) throw new Error(`short video of live ${live.liveId} neither inserted nor found`);
     if (existing.status === 'PENDING') await this.repairJob(existing);
     return { video: toShortVideo(existing), created: false };
+  }
+
+  /**
+   * Inserts the videos of these lives (those that have none yet) and enqueues their jobs; returns,
+   * for each live, the video this call inserted, or undefined (it already had one, or it appears
+   * earlier in `lives`).
+   */
+  private async createVideos(lives: EndedLive[]): Promise<(ShortVideoRow | undefined)[]> {
+    const createdAt = this.now();
+    const rows = await shortVideoStore.insertMany(
+      this.db,
+      lives.map((live) => ({
+        liveId: live.liveId,
+        liveTitle: live.title,
+        liveStartedAt: new Date(live.startedAt),
+        liveEndedAt: new Date(live.endedAt),
+        createdAt,
+      })),
+    );
+    if (rows.length > 0) {
+      for (const row of rows) this.broadcast(row);
+      await this.queue.addBulk(
+        rows.map((row) => ({
+          name: shortVideoJobName,
+          data: jobData(row),
+          opts: shortVideoJobOptions(row.id, this.jobPolicy),
+        })),
+      );
+    }
+    const byLive = new Map(rows.map((row) => [row.liveId, row]));
+    return lives.map((live) => {
+      const row = byLive.get(live.liveId);
+      byLive.delete(live.liveId);
+      return row;
+    });
   }
 
   /**
@@ -134,15 +163,17 @@ export class ShortVideoService {
   /** Operator retry: FAILED → PENDING with a fresh job (attempts, progress and outputs start over). */
   async retry(id: string): Promise<ShortVideo> {
     const { row } = await this.apply(id, 'retry', {
-      progress: 0,
-      stage: null,
-      completedStages: [],
-      attempts: 0,
-      error: null,
-      highlight: null,
-      videoUrl: null,
-      thumbnailUrl: null,
-      durationSec: null,
+      set: {
+        progress: 0,
+        stage: null,
+        completedStages: [],
+        attempts: 0,
+        error: null,
+        highlight: null,
+        videoUrl: null,
+        thumbnailUrl: null,
+        durationSec: null,
+      },
     });
     try {
       await this.repairJob(row);
@@ -220,12 +251,11 @@ export class ShortVideoService {
    * job), recording the attempt. READY and FAILED are refused: there is nothing for the job to do.
    */
   async beginAttempt(id: string, attempt: number, firstStage: string): Promise<ShortVideoRow> {
-    const { row } = await this.apply(
-      id,
-      'start',
-      { attempts: attempt, stage: stageOr(firstStage) },
-      permittedFrom('start'),
-    );
+    const { row } = await this.apply(id, 'start', {
+      statuses: permittedFrom('start'),
+      set: { attempts: attempt },
+      stageUnlessSet: firstStage,
+    });
     return row;
   }
 
@@ -240,20 +270,17 @@ export class ShortVideoService {
     done: { progress: number; next: string | null; outputs: ShortVideoChanges },
   ): Promise<{ recorded: boolean; row: ShortVideoRow }> {
     const last = done.next === null;
-    const changes: ShortVideoUpdate = {
-      ...done.outputs,
-      progress: done.progress,
-      stage: done.next,
-      completedStages: appendStages(stages),
-      ...(last ? { status: 'READY' as const, error: null } : {}),
-    };
-    const row = await shortVideoStore.update(
-      this.db,
-      id,
-      { statuses: last ? changesFrom('complete') : ['PROCESSING'], unlessStagesDone: stages },
-      changes,
-      this.now(),
-    );
+    const row = await this.write(id, {
+      statuses: last ? changesFrom('complete') : ['PROCESSING'],
+      unlessStagesDone: stages,
+      appendStages: stages,
+      set: {
+        ...done.outputs,
+        progress: done.progress,
+        stage: done.next,
+        ...(last ? { status: 'READY' as const, error: null } : {}),
+      },
+    });
     if (row) {
       this.broadcast(row);
       return { recorded: true, row };
@@ -265,13 +292,13 @@ export class ShortVideoService {
 
   /** A failed attempt that will be retried: the error is shown while the video stays PROCESSING. */
   async recordAttemptError(id: string, error: string): Promise<void> {
-    const row = await shortVideoStore.update(this.db, id, { statuses: ['PROCESSING'] }, { error }, this.now());
+    const row = await this.write(id, { statuses: ['PROCESSING'], set: { error } });
     if (row) this.broadcast(row);
   }
 
   /** The last attempt failed, or the input can never succeed: PROCESSING → FAILED. */
   async fail(id: string, error: string): Promise<ShortVideoRow> {
-    return (await this.apply(id, 'fail', { error })).row;
+    return (await this.apply(id, 'fail', { set: { error } })).row;
   }
 
   /**
@@ -282,16 +309,13 @@ export class ShortVideoService {
   private async apply(
     id: string,
     action: ShortVideoAction,
-    changes: ShortVideoUpdate,
-    statuses = changesFrom(action),
+    write: Omit<ShortVideoWrite, 'statuses'> & Partial<Pick<ShortVideoWrite, 'statuses'>>,
   ): Promise<{ row: ShortVideoRow; changed: boolean }> {
-    const row = await shortVideoStore.update(
-      this.db,
-      id,
-      { statuses },
-      { ...changes, status: targetOf(action) },
-      this.now(),
-    );
+    const row = await this.write(id, {
+      ...write,
+      statuses: write.statuses ?? changesFrom(action),
+      set: { ...write.set, status: targetOf(action) },
+    });
     if (row) {
       this.broadcast(row);
       return { row, changed: true };
@@ -302,6 +326,11 @@ export class ShortVideoService {
     if (decision.outcome === 'refused') throw conflict(`Cannot ${action} short video ${id}: ${decision.reason}`);
     if (decision.outcome === 'changed') throw conflict(`Cannot ${action} short video ${id}: it changed concurrently`);
     return { row: current, changed: false };
+  }
+
+  /** A compare-and-set write; the updated row, or undefined when its guard did not match. */
+  private write(id: string, write: ShortVideoWrite): Promise<ShortVideoRow | undefined> {
+    return shortVideoStore.update(this.db, id, write, this.now());
   }
 
   /**

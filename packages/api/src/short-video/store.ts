@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, not, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../infra/db/client';
+import { and, asc, desc, eq, gt, inArray, not, Param, type SQL, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { Database, Executor } from '../infra/db/client';
 import type { PageCursor } from '../infra/pagination';
 import type { ShortVideoStatus } from './schema';
 import { type ShortVideoRow, shortVideos } from './tables';
@@ -20,20 +21,120 @@ export type ShortVideoChanges = Partial<
   >
 >;
 
-/** Values for a column that SQL computes from the row itself (e.g. appending to an array). */
-export type ShortVideoUpdate = { [K in keyof ShortVideoChanges]: ShortVideoChanges[K] | SQL };
+/**
+ * One compare-and-set write: `set` applies if the video is in one of `statuses` (and, with
+ * `unlessStagesDone`, has recorded none of those stages yet). Two values are computed by the database
+ * from the row itself, so concurrent writers cannot lose each other's: `appendStages` appends to the
+ * stages done, and `stageUnlessSet` sets the stage only where there is none (a resumed video keeps its own).
+ */
+export interface ShortVideoWrite {
+  statuses: readonly ShortVideoStatus[];
+  unlessStagesDone?: readonly string[] | undefined;
+  set: ShortVideoChanges;
+  appendStages?: readonly string[] | undefined;
+  stageUnlessSet?: string | undefined;
+}
 
-const textArray = (values: string[]): SQL =>
-  sql`array[${sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  )}]::text[]`;
+/**
+ * A value filled in when a prepared statement runs, encoded as `column` encodes it (dates, JSON,
+ * arrays). NULL stays NULL: drizzle's own placeholders would store a JSON column's null as JSON `null`.
+ */
+function bound(name: string, column: { mapToDriverValue(value: unknown): unknown }): SQL {
+  return sql`${new Param(sql.placeholder(name), {
+    mapToDriverValue: (value: unknown) => (value === null ? null : column.mapToDriverValue(value)),
+  })}`;
+}
 
-/** Appends stages to the stages done, in the database, so concurrent writers cannot lose one. */
-export const appendStages = (stages: string[]): SQL => sql`${shortVideos.completedStages} || ${textArray(stages)}`;
+/** What makes two writes the same statement: the guard's statuses, the columns set, the computed values. */
+function shapeOf(write: ShortVideoWrite): { key: string; columns: (keyof ShortVideoChanges)[] } {
+  const columns = (Object.keys(write.set) as (keyof ShortVideoChanges)[])
+    .filter((column) => write.set[column] !== undefined)
+    .sort();
+  const key = [
+    write.statuses.join(','),
+    columns.join(','),
+    write.unlessStagesDone ? 'unless' : '',
+    write.appendStages ? 'append' : '',
+    write.stageUnlessSet === undefined ? '' : 'stage',
+  ].join('|');
+  return { key, columns };
+}
 
-/** Keeps the stage a resumed video stopped at; a video starting afresh (stage null) begins at `first`. */
-export const stageOr = (first: string): SQL => sql`coalesce(${shortVideos.stage}, ${first})`;
+const nextVersion = sql`nextval('short_video_version_seq')`;
+
+/**
+ * The statement of one shape of write (which statuses, which columns), prepared once per database:
+ * drizzle builds its SQL once instead of on every write, and PostgreSQL parses and plans it once per
+ * connection (postgres.js names prepared statements; drizzle's unprepared queries are parsed every time).
+ */
+function prepareUpdate(db: Database, write: ShortVideoWrite, columns: readonly (keyof ShortVideoChanges)[]) {
+  const set: PgUpdateSetSource<typeof shortVideos> = {
+    updatedAt: bound('now', shortVideos.updatedAt),
+    version: nextVersion,
+  };
+  for (const column of columns) set[column] = bound(column, shortVideos[column]);
+  if (write.appendStages) {
+    set.completedStages = sql`${shortVideos.completedStages} || ${bound('appendStages', shortVideos.completedStages)}::text[]`;
+  }
+  if (write.stageUnlessSet !== undefined) {
+    set.stage = sql`coalesce(${shortVideos.stage}, ${bound('stageUnlessSet', shortVideos.stage)})`;
+  }
+  return db
+    .update(shortVideos)
+    .set(set)
+    .where(
+      and(
+        eq(shortVideos.id, sql.placeholder('id')),
+        inArray(shortVideos.status, [...write.statuses]),
+        write.unlessStagesDone === undefined
+          ? undefined
+          : not(
+              sql`${shortVideos.completedStages} && ${bound('unlessStagesDone', shortVideos.completedStages)}::text[]`,
+            ),
+      ),
+    )
+    .returning()
+    .prepare('short_video_update');
+}
+
+function prepareReads(db: Database) {
+  return {
+    byId: db
+      .select()
+      .from(shortVideos)
+      .where(eq(shortVideos.id, sql.placeholder('id')))
+      .prepare('short_video_by_id'),
+    byLiveId: db
+      .select()
+      .from(shortVideos)
+      .where(eq(shortVideos.liveId, sql.placeholder('liveId')))
+      .prepare('short_video_by_live_id'),
+  };
+}
+
+interface Prepared {
+  updates: Map<string, ReturnType<typeof prepareUpdate>>;
+  reads: ReturnType<typeof prepareReads>;
+}
+
+const preparedByDatabase = new WeakMap<Database, Prepared>();
+
+function prepared(db: Database): Prepared {
+  let statements = preparedByDatabase.get(db);
+  if (!statements) {
+    statements = { updates: new Map(), reads: prepareReads(db) };
+    preparedByDatabase.set(db, statements);
+  }
+  return statements;
+}
+
+export interface NewShortVideo {
+  liveId: string;
+  liveTitle: string;
+  liveStartedAt: Date;
+  liveEndedAt: Date;
+  createdAt: Date;
+}
 
 /**
  * Persistence of short videos. Every write is a compare-and-set on the status (and, for a stage, on
@@ -41,25 +142,26 @@ export const stageOr = (first: string): SQL => sql`coalesce(${shortVideos.stage}
  * change: the loser's write matches no row. Every write takes a fresh `version`.
  */
 export const shortVideoStore = {
-  async insert(
-    db: Executor,
-    values: { liveId: string; liveTitle: string; liveStartedAt: Date; liveEndedAt: Date; createdAt: Date },
-  ): Promise<ShortVideoRow | undefined> {
-    const [row] = await db
+  /**
+   * Inserts the videos of lives that have none yet, in one statement; returns those it inserted
+   * (a live that already has its video, or appears twice, is skipped by its unique live_id).
+   */
+  async insertMany(db: Database, values: readonly NewShortVideo[]): Promise<ShortVideoRow[]> {
+    if (values.length === 0) return [];
+    return db
       .insert(shortVideos)
-      .values({ ...values, updatedAt: values.createdAt })
+      .values(values.map((video) => ({ ...video, updatedAt: video.createdAt })))
       .onConflictDoNothing({ target: shortVideos.liveId })
       .returning();
+  },
+
+  async findById(db: Database, id: string): Promise<ShortVideoRow | undefined> {
+    const [row] = await prepared(db).reads.byId.execute({ id });
     return row;
   },
 
-  async findById(db: Executor, id: string): Promise<ShortVideoRow | undefined> {
-    const [row] = await db.select().from(shortVideos).where(eq(shortVideos.id, id));
-    return row;
-  },
-
-  async findByLiveId(db: Executor, liveId: string): Promise<ShortVideoRow | undefined> {
-    const [row] = await db.select().from(shortVideos).where(eq(shortVideos.liveId, liveId));
+  async findByLiveId(db: Database, liveId: string): Promise<ShortVideoRow | undefined> {
+    const [row] = await prepared(db).reads.byLiveId.execute({ liveId });
     return row;
   },
 
@@ -72,30 +174,20 @@ export const shortVideoStore = {
     return new Set(rows.map((row) => row.liveId));
   },
 
-  /**
-   * Applies `changes` if the video is in one of `statuses` (and, with `unlessStagesDone`, has recorded
-   * none of those stages yet); returns the updated row, or undefined when the guard did not match.
-   */
-  async update(
-    db: Executor,
-    id: string,
-    guard: { statuses: ShortVideoStatus[]; unlessStagesDone?: string[] },
-    changes: ShortVideoUpdate,
-    now: Date,
-  ): Promise<ShortVideoRow | undefined> {
-    const [row] = await db
-      .update(shortVideos)
-      .set({ ...changes, updatedAt: now, version: sql`nextval('short_video_version_seq')` })
-      .where(
-        and(
-          eq(shortVideos.id, id),
-          inArray(shortVideos.status, guard.statuses),
-          guard.unlessStagesDone === undefined
-            ? undefined
-            : not(sql`${shortVideos.completedStages} && ${textArray(guard.unlessStagesDone)}`),
-        ),
-      )
-      .returning();
+  /** Applies `write` as a compare-and-set; returns the updated row, or undefined when the guard did not match. */
+  async update(db: Database, id: string, write: ShortVideoWrite, now: Date): Promise<ShortVideoRow | undefined> {
+    const { key, columns } = shapeOf(write);
+    const { updates } = prepared(db);
+    let statement = updates.get(key);
+    if (!statement) {
+      statement = prepareUpdate(db, write, columns);
+      updates.set(key, statement);
+    }
+    const values: Record<string, unknown> = { id, now, ...write.set };
+    if (write.unlessStagesDone) values.unlessStagesDone = write.unlessStagesDone;
+    if (write.appendStages) values.appendStages = write.appendStages;
+    if (write.stageUnlessSet !== undefined) values.stageUnlessSet = write.stageUnlessSet;
+    const [row] = await statement.execute(values);
     return row;
   },
 
