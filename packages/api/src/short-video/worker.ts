@@ -118,7 +118,9 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
         const progress = Math.round(((index + 1) * 100) / shortVideoStages.length);
         const [recorded] = await Promise.all([
           service.recordStages(id, unrecorded.stages, { progress, next, outputs: unrecorded.outputs }),
-          job.updateProgress(progress),
+          // A job done in one write has shown no progress, and its completion (right after) says all a
+          // report of 100 would, for one more Redis round trip. A job that showed some still ends at 100.
+          next !== null || job.progress !== 0 ? job.updateProgress(progress) : undefined,
         ]);
         // Not recorded: another run (a job recovered while this one was merely slow) recorded some of
         // these stages; carry on from the row as it is, redoing what this run's write would have kept.
