@@ -133,10 +133,13 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
     const api = await openApi();
     const drained = await api.onAir(videos);
     await endAll(drained, api.end, undefined, 32);
+    log('drain: relay and consumers started');
     const drainStarted = performance.now();
     const allReady = Promise.all(drained.map((id) => api.watcher.until(id)));
-    api.instance.start();
-    await allReady;
+    await profiled('api-drain', async () => {
+      api.instance.start();
+      await allReady;
+    });
     const drainPerSec = videos / ((performance.now() - drainStarted) / 1000);
 
     log(`ends in the loop: ${videos} lives end, 32 live.end calls in flight`);
@@ -176,11 +179,35 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
 }
 
 /**
+ * With BENCH_CPU_PROF_DIR set, a V8 CPU profile of this process (the API) while `run` runs, written
+ * to `<dir>/<name>.cpuprofile`; the worker process writes its own there when it exits.
+ */
+async function profiled(name: string, run: () => Promise<void>): Promise<void> {
+  const directory = process.env.BENCH_CPU_PROF_DIR;
+  if (!directory) return run();
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(directory, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
  * A worker process (`pnpm --filter @onair/server worker`, from the sources): as deployed with
  * PostgreSQL, where the worker runs apart from the API, with its own core and connection pool.
  */
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+  const profile = process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/worker.ts'], {
     cwd: join(repoRoot, 'apps/server'),
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
