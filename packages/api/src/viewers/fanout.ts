@@ -31,39 +31,43 @@ export const allStatsChannel: Channel<VersionedStats> = defineChannel('viewers.s
 
 /**
  * Publishes stats changes to every server instance, coalesced per live: a burst of thousands of joins
- * on this instance becomes at most forty messages a second, the last one carrying the latest stats.
+ * on this instance becomes at most forty messages a second on the live's channel, and ten on the
+ * overview's (whose subscribers, the dashboards' lists, get every live's changes without a fan-out
+ * stage of their own), the last one always carrying the latest stats.
  */
 export class StatsPublisher {
-  private readonly coalescer: Coalescer<VersionedStats>;
+  private readonly perLive: Coalescer<VersionedStats>;
+  private readonly overview: Coalescer<VersionedStats>;
 
   constructor(
     private readonly hub: RealtimeHub,
     private readonly logger: Logger,
   ) {
-    this.coalescer = new Coalescer(
-      PUBLISH_INTERVAL_MS,
-      PUBLISH_BURST,
-      (liveId, value) => void this.publish(liveId, value),
+    this.perLive = new Coalescer(PUBLISH_INTERVAL_MS, PUBLISH_BURST, (liveId, value) =>
+      this.publish(liveStatsChannel(liveId), value),
+    );
+    this.overview = new Coalescer(FANOUT_INTERVAL_MS, FANOUT_BURST, (_liveId, value) =>
+      this.publish(allStatsChannel, value),
     );
   }
 
   changed(current: VersionedStats): void {
-    const waiting = this.coalescer.pending(current.stats.liveId);
-    if (waiting && waiting.version >= current.version) return;
-    this.coalescer.push(current.stats.liveId, current);
-  }
-
-  private async publish(liveId: string, value: VersionedStats): Promise<void> {
-    try {
-      await Promise.all([this.hub.publish(liveStatsChannel(liveId), value), this.hub.publish(allStatsChannel, value)]);
-    } catch (error) {
-      // Subscribers converge on the next change or on reconnect (the first event is a fresh snapshot).
-      this.logger.warn({ err: error, liveId }, 'viewer stats not published');
+    for (const coalescer of [this.perLive, this.overview]) {
+      const waiting = coalescer.pending(current.stats.liveId);
+      if (!waiting || waiting.version < current.version) coalescer.push(current.stats.liveId, current);
     }
   }
 
+  private publish(channel: Channel<VersionedStats>, value: VersionedStats): void {
+    this.hub.publish(channel, value).catch((error: unknown) => {
+      // Subscribers converge on the next change or on reconnect (the first event is a fresh snapshot).
+      this.logger.warn({ err: error, liveId: value.stats.liveId }, 'viewer stats not published');
+    });
+  }
+
   close(): void {
-    this.coalescer.clear();
+    this.perLive.clear();
+    this.overview.clear();
   }
 }
 
