@@ -65,7 +65,8 @@ const nextVersion = sql`nextval('short_video_version_seq')`;
 /**
  * The statement of one shape of write (which statuses, which columns), prepared once per database:
  * drizzle builds its SQL once instead of on every write, and PostgreSQL parses and plans it once per
- * connection (postgres.js names prepared statements; drizzle's unprepared queries are parsed every time).
+ * connection. It also saves a round trip: postgres.js runs an unprepared query with parameters as
+ * two (describe, then execute), a prepared one as one once the connection knows it.
  */
 function prepareUpdate(db: Database, write: ShortVideoWrite, columns: readonly (keyof ShortVideoChanges)[]) {
   const set: PgUpdateSetSource<typeof shortVideos> = {
@@ -148,11 +149,15 @@ export const shortVideoStore = {
    */
   async insertMany(db: Database, values: readonly NewShortVideo[]): Promise<ShortVideoRow[]> {
     if (values.length === 0) return [];
+    // Prepared: one statement per batch size, parsed once per connection; unprepared, postgres.js
+    // would describe it first, a round trip more.
     return db
       .insert(shortVideos)
       .values(values.map((video) => ({ ...video, updatedAt: video.createdAt })))
       .onConflictDoNothing({ target: shortVideos.liveId })
-      .returning();
+      .returning()
+      .prepare('short_video_insert_many')
+      .execute();
   },
 
   async findById(db: Database, id: string): Promise<ShortVideoRow | undefined> {
