@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,10 @@ export interface PipelineResults {
   /** With 32 live.end calls in flight while the pipeline runs. */
   withEndsPerSec: number;
   barePerSec: number;
+  /** CPU (user + system) per job of the bare run: queue and worker, both in this process. */
+  bareCpuMs: number;
+  /** CPU per video during the drain: this process (API: relay, consumers, the watcher) and the worker's. */
+  drainCpuMs: { api: number; worker: number | undefined };
   p50Ms: number;
   p99Ms: number;
   machine: string;
@@ -75,7 +79,7 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
   const startedAt = performance.now();
 
   log(`bare BullMQ no-op worker, concurrency ${concurrency}, ${videos * 5} jobs`);
-  const barePerSec = await bareWorkerRate(redisUrl, `${prefix}-bare`, concurrency, videos * 5);
+  const bare = await bareWorkerRate(redisUrl, `${prefix}-bare`, concurrency, videos * 5);
 
   const database = await createDatabase(postgresUrl);
   const dataDir = mkdtempSync(join(os.tmpdir(), 'onair-bench-'));
@@ -135,12 +139,22 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
     await endAll(drained, api.end, undefined, 32);
     log('drain: relay and consumers started');
     const drainStarted = performance.now();
+    const cpuBefore = { api: process.cpuUsage(), worker: cpuMsOf(worker?.pid) };
     const allReady = Promise.all(drained.map((id) => api.watcher.until(id)));
     await profiled('api-drain', async () => {
       api.instance.start();
       await allReady;
     });
     const drainPerSec = videos / ((performance.now() - drainStarted) / 1000);
+    const { user, system } = process.cpuUsage(cpuBefore.api);
+    const workerCpuMs = cpuMsOf(worker?.pid);
+    const drainCpuMs = {
+      api: (user + system) / 1000 / videos,
+      worker:
+        workerCpuMs === undefined || cpuBefore.worker === undefined
+          ? undefined
+          : (workerCpuMs - cpuBefore.worker) / videos,
+    };
 
     log(`ends in the loop: ${videos} lives end, 32 live.end calls in flight`);
     const ended = await api.onAir(videos);
@@ -158,7 +172,9 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
       concurrency,
       drainPerSec,
       withEndsPerSec,
-      barePerSec,
+      barePerSec: bare.perSec,
+      bareCpuMs: bare.cpuMs,
+      drainCpuMs,
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
       machine: machineFacts((performance.now() - startedAt) / 1000),
@@ -271,7 +287,12 @@ async function endAll(
 }
 
 /** The bare figure, measured as /work/shared/limits/bullmq-bench.mjs does: addBulk, then drain with a no-op worker. */
-async function bareWorkerRate(redisUrl: string, prefix: string, concurrency: number, jobs: number): Promise<number> {
+async function bareWorkerRate(
+  redisUrl: string,
+  prefix: string,
+  concurrency: number,
+  jobs: number,
+): Promise<{ perSec: number; cpuMs: number }> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('bare', { connection, prefix });
   try {
@@ -294,11 +315,13 @@ async function bareWorkerRate(redisUrl: string, prefix: string, concurrency: num
     });
     await worker.waitUntilReady();
     const started = performance.now();
+    const cpu = process.cpuUsage();
     void worker.run();
     await drained;
     const seconds = (performance.now() - started) / 1000;
+    const { user, system } = process.cpuUsage(cpu);
     await worker.close();
-    return jobs / seconds;
+    return { perSec: jobs / seconds, cpuMs: (user + system) / 1000 / jobs };
   } finally {
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();
@@ -333,6 +356,19 @@ async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
+  }
+}
+
+/** CPU time (user + system) of a process so far, from /proc (Linux; undefined elsewhere). */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 in Linux's /proc ABI).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
   }
 }
 
@@ -375,6 +411,7 @@ function markdownTable([header, ...rows]: string[][]): string[] {
 export function renderPipelineReport(results: PipelineResults): string {
   const verdict = (pass: boolean) => (pass ? '**PASS**' : '**FALL SHORT**');
   const rate = (value: number) => Math.round(value).toLocaleString('en-US');
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
   const percent = (value: number) => `${((value / results.barePerSec) * 100).toFixed(1)}%`;
   const drainRatio = results.drainPerSec / results.barePerSec;
   return [
@@ -388,9 +425,12 @@ export function renderPipelineReport(results: PipelineResults): string {
     'drains it. The second row keeps 32 `live.end` calls (through the procedure) in flight meanwhile, so the',
     "live domain's transactions share the machine. Latency: lives ended one at a time, from the call to",
     'READY on the `shortVideo.onUpdate` feed. The API runs in the bench process, the worker in its own.',
-    'Where the difference goes: a bare job is one Redis script per job; a short video is four PostgreSQL',
-    "commits on its path (live.end's transaction, the video's insert, PROCESSING, READY), each waiting for",
-    'the WAL to reach the disk, plus the event stream, a thumbnail file and the real-time publishes.',
+    'Where the difference goes: a bare job is one Redis script per job and nothing else. A short video',
+    'also costs a share of one PostgreSQL commit for the videos of the events handled together (one insert,',
+    'one `addBulk`), two commits of its own in the worker (PROCESSING and READY, compare-and-sets that wait',
+    'for the WAL to reach the disk), the read of its audience curve, a thumbnail file, three real-time',
+    "publishes, the event stream, and the viewers domain's own handling of `live.ended`; the API, the",
+    "worker, PostgreSQL and Redis share the machine's cores. The CPU row counts the two Node processes.",
     '',
     ...markdownTable([
       ['measure', 'OnAir', 'bare BullMQ', 'ratio', 'target', 'verdict'],
@@ -419,6 +459,14 @@ export function renderPipelineReport(results: PipelineResults): string {
         verdict(results.p50Ms <= targets.p50Ms),
       ],
       ['live.end → READY p99', `${results.p99Ms.toFixed(1)} ms`, '', '', '', ''],
+      [
+        'CPU per video while draining',
+        `API ${ms(results.drainCpuMs.api)}${results.drainCpuMs.worker === undefined ? '' : ` + worker ${ms(results.drainCpuMs.worker)}`}`,
+        `${ms(results.bareCpuMs)} per job`,
+        '',
+        '',
+        '',
+      ],
     ]),
     '',
     `Machine: ${results.machine}.`,
