@@ -430,7 +430,9 @@ export function renderPipelineReport(results: PipelineResults): string {
     'one `addBulk`), two commits of its own in the worker (PROCESSING and READY, compare-and-sets that wait',
     'for the WAL to reach the disk), the read of its audience curve, a thumbnail file, three real-time',
     "publishes, the event stream, and the viewers domain's own handling of `live.ended`; the API, the",
-    "worker, PostgreSQL and Redis share the machine's cores. The CPU row counts the two Node processes.",
+    "worker, PostgreSQL and Redis share the machine's cores. The CPU row counts the two Node processes;",
+    "the worker's includes the kernel's creation of each thumbnail file, which on a virtual machine's ext4",
+    'varies from run to run between about 50 µs and several hundred (its inode allocation).',
     '',
     ...markdownTable([
       ['measure', 'OnAir', 'bare BullMQ', 'ratio', 'target', 'verdict'],
