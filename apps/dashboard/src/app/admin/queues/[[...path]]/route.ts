@@ -5,7 +5,7 @@
  * operator opens it without typing the token again, and the token still never reaches the browser.
  */
 import { env } from '@/env';
-import { isCrossOriginAction, pickHeaders, unreachableReason } from '@/lib/proxy';
+import { forwardToApi, isCrossOriginAction, pickHeaders } from '@/lib/proxy';
 import { readOperatorToken } from '@/lib/session';
 
 const BOARD_PATH = '/admin/queues';
@@ -29,23 +29,13 @@ async function proxy(request: Request): Promise<Response> {
 
   const headers = pickHeaders(request.headers, FORWARDED_REQUEST_HEADERS);
   headers.set('authorization', `Bearer ${token}`);
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  const init: RequestInit & { duplex: 'half' } = {
-    method: request.method,
+  const upstream = await forwardToApi(
+    request,
+    `${env.API_URL}${url.pathname}${url.search}`,
     headers,
-    body: hasBody ? request.body : null,
-    // Required by fetch to send a streamed request body.
-    duplex: 'half',
-    signal: request.signal,
-    cache: 'no-store',
-    redirect: 'manual',
-  };
-  let upstream: Response;
-  try {
-    upstream = await fetch(`${env.API_URL}${url.pathname}${url.search}`, init);
-  } catch (error) {
-    if (request.signal.aborted) return new Response(null, { status: 499 });
-    console.error(`The OnAir API at ${env.API_URL} is not answering the Bull Board proxy: ${unreachableReason(error)}`);
+    'the Bull Board proxy',
+  );
+  if (!upstream) {
     return new Response('The OnAir API is not answering. Try again in a moment.', {
       status: 502,
       headers: { 'content-type': 'text/plain; charset=utf-8' },

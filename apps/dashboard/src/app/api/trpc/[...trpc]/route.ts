@@ -8,8 +8,8 @@
  * events are never buffered (Next's compression is off for the same reason, see next.config.ts).
  */
 import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
-import { apiTrpcUrl, env } from '@/env';
-import { isCrossOriginAction, pickHeaders, unreachableReason } from '@/lib/proxy';
+import { apiTrpcUrl } from '@/env';
+import { forwardToApi, isCrossOriginAction, pickHeaders } from '@/lib/proxy';
 import { readOperatorToken } from '@/lib/session';
 
 /** Procedure paths, batched ones included (`live.list,live.get`): nothing else may reach the API with the token. */
@@ -30,25 +30,13 @@ async function proxy(request: Request): Promise<Response> {
   const token = await readOperatorToken();
   if (token) headers.set('authorization', `Bearer ${token}`);
 
-  const init: RequestInit & { duplex: 'half' } = {
-    method: request.method,
+  const upstream = await forwardToApi(
+    request,
+    `${apiTrpcUrl}/${procedures}${url.search}`,
     headers,
-    body: request.body,
-    // Required by fetch to send a streamed request body.
-    duplex: 'half',
-    // A closed tab or an ended subscription ends the upstream request, and with it the API's work.
-    signal: request.signal,
-    cache: 'no-store',
-    redirect: 'manual',
-  };
-  let upstream: Response;
-  try {
-    upstream = await fetch(`${apiTrpcUrl}/${procedures}${url.search}`, init);
-  } catch (error) {
-    if (request.signal.aborted) return new Response(null, { status: 499 });
-    console.error(`The OnAir API at ${env.API_URL} is not answering the dashboard proxy: ${unreachableReason(error)}`);
-    return trpcError(502, 'BAD_GATEWAY', 'The OnAir API is not answering');
-  }
+    'the dashboard proxy',
+  );
+  if (!upstream) return trpcError(502, 'BAD_GATEWAY', 'The OnAir API is not answering');
 
   const responseHeaders = new Headers();
   const contentType = upstream.headers.get('content-type');
