@@ -101,9 +101,12 @@ export class RealtimeHub {
 
 /**
  * Buffers real-time messages for one subscriber until it reads them. Listen before reading what
- * was missed (subscribe first, then catch up), set `unlisten`, and close it in a `finally`. A
- * subscriber that falls `maxBuffered` messages behind is ended with an error: its client reconnects
- * and resumes from its last event id instead of the server holding an unbounded backlog.
+ * was missed (subscribe first, then catch up), set `unlisten`, and close it in a `finally`.
+ * - `'all'`: every message, in order. A subscriber that falls `maxBuffered` messages behind is ended
+ *   with an error: its client reconnects and resumes from its last event id instead of the server
+ *   holding an unbounded backlog.
+ * - `'latest'`: only the newest message is kept: a slow reader skips stale intermediate values and
+ *   always ends on the latest.
  */
 export class Feed<T> implements AsyncIterable<T> {
   private readonly buffer: T[] = [];
@@ -114,7 +117,7 @@ export class Feed<T> implements AsyncIterable<T> {
 
   constructor(
     private readonly signal: AbortSignal | undefined,
-    private readonly maxBuffered: number,
+    private readonly keep: { all: number } | 'latest',
   ) {
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -122,7 +125,8 @@ export class Feed<T> implements AsyncIterable<T> {
   private readonly onAbort = () => this.wake?.();
 
   push(value: T): void {
-    if (this.buffer.length >= this.maxBuffered) this.overflowed = true;
+    if (this.keep === 'latest') this.buffer.splice(0, this.buffer.length, value);
+    else if (this.buffer.length >= this.keep.all) this.overflowed = true;
     else this.buffer.push(value);
     this.wake?.();
   }
@@ -131,9 +135,8 @@ export class Feed<T> implements AsyncIterable<T> {
     try {
       while (!this.closed && !this.signal?.aborted) {
         if (this.overflowed) throw new Error('subscriber fell too far behind; reconnect to resume');
-        const next = this.buffer.shift();
-        if (next !== undefined) {
-          yield next;
+        if (this.buffer.length > 0) {
+          yield this.buffer.shift() as T;
           continue;
         }
         await new Promise<void>((resolve) => {
@@ -152,42 +155,5 @@ export class Feed<T> implements AsyncIterable<T> {
     this.unlisten?.();
     this.signal?.removeEventListener('abort', this.onAbort);
     this.wake?.();
-  }
-}
-
-/**
- * An async iterable that holds only the newest value: a slow reader skips stale intermediate values
- * and always ends on the latest. Ends when `signal` aborts.
- */
-export class LatestValue<T> implements AsyncIterable<T> {
-  private value: T | undefined;
-  private wake: (() => void) | undefined;
-
-  constructor(private readonly signal: AbortSignal | undefined) {}
-
-  put(value: T): void {
-    this.value = value;
-    this.wake?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    const onAbort = () => this.wake?.();
-    this.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      while (!this.signal?.aborted) {
-        if (this.value !== undefined) {
-          const value = this.value;
-          this.value = undefined;
-          yield value;
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-        this.wake = undefined;
-      }
-    } finally {
-      this.signal?.removeEventListener('abort', onAbort);
-    }
   }
 }

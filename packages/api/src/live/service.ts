@@ -126,7 +126,7 @@ export class LiveService {
     type Change =
       | { kind: 'live'; version: number; session: LiveSession }
       | { kind: 'stats'; update: VersionedViewerStats };
-    const feed = new Feed<Change>(signal, 1_000);
+    const feed = new Feed<Change>(signal, { all: 1_000 });
     const stopLives = await this.realtime.listen(liveChanged, (change) => feed.push({ kind: 'live', ...change }));
     const stopStats = await this.watchViewerStats((update) => feed.push({ kind: 'stats', update })).catch(
       (error: unknown) => {

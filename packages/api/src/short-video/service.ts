@@ -214,7 +214,7 @@ export class ShortVideoService {
     input: { liveId?: string | undefined; lastEventId?: string | null | undefined },
     signal?: AbortSignal,
   ) {
-    const feed = new Feed<{ version: number; video: ShortVideo }>(signal, 1_000);
+    const feed = new Feed<{ version: number; video: ShortVideo }>(signal, { all: 1_000 });
     feed.unlisten = await this.realtime.listen(shortVideoUpdated, (update) => feed.push(update));
     try {
       const sent = new Map<string, number>();

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { conflict, notFound } from '../errors';
 import type { Database } from '../infra/db/client';
-import { LatestValue } from '../infra/realtime';
+import { Feed } from '../infra/realtime';
 import type { StatsFanout, StatsPublisher } from './fanout';
 import type { PresenceStore, VersionedStats } from './presence';
 import { emptyViewerStats, type ViewerStats } from './schema';
@@ -122,12 +122,12 @@ export class ViewerService {
 
   /** The stats of one live as tracked events: the current snapshot first, then each change. */
   async *updates(liveId: string, signal?: AbortSignal) {
-    const latest = new LatestValue<VersionedStats>(signal);
-    const release = await this.fanout.subscribe(liveId, { lastVersion: -1, send: (update) => latest.put(update) });
+    const latest = new Feed<VersionedStats>(signal, 'latest');
     try {
+      latest.unlisten = await this.fanout.subscribe(liveId, { lastVersion: -1, send: (update) => latest.push(update) });
       for await (const update of latest) yield tracked(String(update.version), update.stats);
     } finally {
-      release();
+      latest.close();
     }
   }
 
