@@ -1,5 +1,5 @@
 import { tracked } from '@trpc/server';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { conflict, notFound } from '../errors';
@@ -38,7 +38,15 @@ export class ViewerService {
   readonly fanout: StatsFanout;
   private readonly counters: Record<'joins' | 'leaves' | 'expiries', Counter>;
 
+  /** Read by every short-video job: prepared, so one round trip (postgres.js describes unprepared queries first). */
+  private readonly frozenTimeline;
+
   constructor(deps: ViewerServiceDeps) {
+    this.frozenTimeline = deps.db
+      .select({ timeline: viewerSummaries.timeline })
+      .from(viewerSummaries)
+      .where(eq(viewerSummaries.liveId, sql.placeholder('liveId')))
+      .prepare('viewer_summary_timeline');
     this.presence = deps.presence;
     this.publisher = deps.publisher;
     this.fanout = deps.fanout;
@@ -113,10 +121,7 @@ export class ViewerService {
 
   /** The audience curve: frozen in the database after the end, in Redis before. */
   async timeline(liveId: string): Promise<TimelinePoint[]> {
-    const [summary] = await this.db
-      .select({ timeline: viewerSummaries.timeline })
-      .from(viewerSummaries)
-      .where(eq(viewerSummaries.liveId, liveId));
+    const [summary] = await this.frozenTimeline.execute({ liveId });
     return summary?.timeline ?? this.presence.timeline(liveId);
   }
 
