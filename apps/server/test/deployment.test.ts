@@ -87,12 +87,14 @@ describe('docker-compose.yml', () => {
       return block;
     };
 
-    it('checks the health of Redis, PostgreSQL, the API and the dashboard', () => {
+    it('checks the health of Redis, PostgreSQL, the API, the worker and the dashboard', () => {
       expect(service('redis')).toMatch(/image: redis:7-alpine/);
       expect(service('redis')).toMatch(/healthcheck:[\s\S]*- redis-cli\n\s*- ping/);
       expect(service('postgres')).toMatch(/image: postgres:16-alpine/);
       expect(service('postgres')).toMatch(/healthcheck:[\s\S]*- pg_isready/);
       expect(service('server')).toMatch(/healthcheck:[\s\S]*http:\/\/127\.0\.0\.1:4000\/readyz/);
+      expect(service('worker')).toMatch(/WORKER_METRICS_PORT: '9100'/);
+      expect(service('worker')).toMatch(/healthcheck:[\s\S]*http:\/\/127\.0\.0\.1:9100\/healthz/);
       expect(service('dashboard')).toMatch(/healthcheck:[\s\S]*http:\/\/127\.0\.0\.1:3000\//);
     });
 
