@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, type TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { OnAir } from './app';
 import { FieldError, unauthorized, unavailable } from './errors';
@@ -41,7 +41,6 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /**
  * Infrastructure outages become a clear, retryable 503 rather than a 500; any other error is kept.
@@ -74,5 +73,3 @@ export const operatorProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.onair.isOperator(ctx.authorization)) throw unauthorized();
   return next();
 });
-
-export { TRPCError };

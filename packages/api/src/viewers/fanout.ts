@@ -8,7 +8,7 @@ import type { VersionedStats } from './presence';
 import { viewerStatsSchema } from './schema';
 
 /** At most this many stats events per second per live and subscriber (on average; bursts of 1.5 absorb late timers). */
-export const MAX_EVENTS_PER_SECOND = 10;
+const MAX_EVENTS_PER_SECOND = 10;
 const FANOUT_INTERVAL_MS = 1_000 / MAX_EVENTS_PER_SECOND;
 const FANOUT_BURST = 1.5;
 /**
