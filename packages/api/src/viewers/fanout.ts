@@ -82,6 +82,8 @@ export interface StatsSubscriber {
 interface LiveGroup {
   subscribers: Set<StatsSubscriber>;
   latest: VersionedStats | undefined;
+  /** The SSE frame of `latest`, serialized once however many slices and subscribers it goes to. */
+  frame: { version: number; bytes: Buffer } | undefined;
   listening: Promise<() => void>;
 }
 
@@ -128,7 +130,12 @@ export class StatsFanout {
   async subscribe(liveId: string, subscriber: StatsSubscriber): Promise<() => void> {
     let group = this.groups.get(liveId);
     if (!group) {
-      const created: LiveGroup = { subscribers: new Set(), latest: undefined, listening: Promise.resolve(() => {}) };
+      const created: LiveGroup = {
+        subscribers: new Set(),
+        latest: undefined,
+        frame: undefined,
+        listening: Promise.resolve(() => {}),
+      };
       created.listening = this.hub.listen(liveStatsChannel(liveId), (update) => this.received(liveId, update));
       this.groups.set(liveId, created);
       group = created;
@@ -175,7 +182,8 @@ export class StatsFanout {
   private writeSlice(group: LiveGroup, subscribers: StatsSubscriber[], start: number): void {
     const latest = group.latest;
     if (!latest) return;
-    const frame = encode(latest);
+    if (group.frame?.version !== latest.version) group.frame = { version: latest.version, bytes: encode(latest) };
+    const frame = group.frame.bytes;
     const end = Math.min(start + WRITE_SLICE, subscribers.length);
     for (let index = start; index < end; index++) {
       const subscriber = subscribers[index] as StatsSubscriber;
