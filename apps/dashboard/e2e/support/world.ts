@@ -1,8 +1,11 @@
 import { createOnAirClient } from '@onair/client';
 
-/** Where the end-to-end world runs (see playwright.config.ts): ports apart from the dev servers'. */
-export const API_ORIGIN = 'http://127.0.0.1:4100';
-export const DASHBOARD_ORIGIN = 'http://127.0.0.1:3100';
+/**
+ * Where the end-to-end world runs (see playwright.config.ts): ports apart from the dev servers'.
+ * E2E_API_PORT and E2E_DASHBOARD_PORT move it, so two checkouts can run their suites side by side.
+ */
+export const API_ORIGIN = `http://127.0.0.1:${process.env.E2E_API_PORT ?? 4100}`;
+export const DASHBOARD_ORIGIN = `http://127.0.0.1:${process.env.E2E_DASHBOARD_PORT ?? 3100}`;
 
 /** The operator token the test API is started with (30 characters, a test value only). */
 export const OPERATOR_TOKEN = 'e2e-operator-token-0123456789a';
