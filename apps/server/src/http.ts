@@ -1,9 +1,13 @@
+import { createServer } from 'node:http';
 import cors from '@fastify/cors';
-import { type AppRouter, appRouter, type OnAir } from '@onair/api';
+import { type AppRouter, appRouter, type OnAir, toTRPCError } from '@onair/api';
 import { type FastifyHandlerOptions, fastifyRequestHandler } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { adminQueues } from './admin-queues';
 import { media } from './media';
+import { refuse } from './refusals';
+import { BodyRefused, boundedBody } from './request-limits';
+import { StreamLimits } from './stream-limits';
 import { ViewerDataPlane } from './viewer-data-plane';
 
 /** The API's HTTP surface: /trpc (batched HTTP and SSE), Bull Board, thumbnails, health, readiness and metrics. */
@@ -13,43 +17,67 @@ export interface HttpServerOptions {
 }
 
 export async function buildHttpServer(onair: OnAir, options: HttpServerOptions = {}) {
+  const { env, logger } = onair;
   const server = Fastify({
-    loggerInstance: onair.logger,
+    loggerInstance: logger,
     // Per-request logs would drown the viewer heartbeats; failures are logged below and in onError.
     logController: new LogController({ disableRequestLogging: true }),
     // Batched tRPC calls put every procedure name in the path.
     routerOptions: { maxParamLength: 5_000 },
     // SSE streams never end by themselves: close them on shutdown so clients reconnect elsewhere.
     forceCloseConnections: true,
+    // A client that sends its headers or body slowly is cut off (408) instead of holding memory;
+    // Node checks the deadlines every second rather than every 30.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout: env.HTTP_HEADERS_TIMEOUT_MS,
+          requestTimeout: env.HTTP_REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: 1_000,
+        },
+        handler,
+      ),
+    bodyLimit: env.HTTP_BODY_LIMIT_BYTES,
   });
 
   await server.register(cors, {
-    origin: onair.env.CORS_ORIGIN,
+    origin: env.CORS_ORIGIN,
     credentials: true,
     maxAge: 600,
   });
 
   const maxBatchSize = 100;
-  const trpcOptions: FastifyHandlerOptions<AppRouter, FastifyRequest, FastifyReply> = {
+  const trpcOptions: FastifyHandlerOptions<AppRouter, FastifyRequest, FastifyReply> & { maxBatchSize: number } = {
     router: appRouter,
     maxBatchSize,
     createContext: ({ req }) => ({ onair, authorization: req.headers.authorization }),
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        onair.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+      const mapped = toTRPCError(error);
+      if (mapped.code === 'INTERNAL_SERVER_ERROR')
+        logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+      else if (mapped.code === 'SERVICE_UNAVAILABLE')
+        logger.warn({ path, reason: mapped.message }, 'procedure refused');
     },
   };
-  // As tRPC's Fastify plugin does: tRPC reads bodies itself.
-  server.removeContentTypeParser('application/json');
-  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  const dataPlane = options.dataPlane === false ? undefined : new ViewerDataPlane(onair, maxBatchSize);
+  const dataPlane = options.dataPlane === false ? undefined : new ViewerDataPlane(trpcOptions);
+  const streams = new StreamLimits(env.SSE_MAX_STREAMS_PER_ADDRESS, env.SSE_MAX_STREAMS);
   server.addHook('onClose', async () => dataPlane?.close());
-  server.all<{ Params: { path: string }; Querystring: { batch?: string } }>('/trpc/:path', async (request, reply) => {
-    const { path } = request.params;
-    const generic = () => fastifyRequestHandler({ ...trpcOptions, req: request, res: reply, path });
-    const batch = request.query.batch === '1';
-    if (dataPlane?.handles(request.method, path, batch)) return dataPlane.handle(request, reply, path, batch, generic);
-    return generic();
+
+  // tRPC's own scope: every body is read as text within the limits (tRPC parses it), whatever its
+  // content type, so that tRPC itself answers a type it does not take (415).
+  await server.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', boundedBody({ limitBytes: env.TRPC_BODY_LIMIT_BYTES, maxDepth: 32 }));
+    scope.setErrorHandler((error, request, reply) => {
+      if (!(error instanceof BodyRefused)) throw error;
+      return refuse(reply, (request.params as { path?: string }).path, error.code, error.message);
+    });
+    scope.all<{ Params: { path: string } }>('/trpc/:path', async (request, reply) => {
+      const { path } = request.params;
+      if (request.method === 'GET' && isSubscription(path) && !streams.admit(request, reply)) return;
+      if (await dataPlane?.serve(request, reply, path)) return;
+      return fastifyRequestHandler({ ...trpcOptions, req: request, res: reply, path });
+    });
   });
 
   await server.register(adminQueues, { onair });
@@ -73,6 +101,12 @@ export async function buildHttpServer(onair: OnAir, options: HttpServerOptions =
   });
 
   return server;
+}
+
+/** Looked up by own keys: `constructor` or `__proto__` in a path is no procedure. */
+function isSubscription(path: string): boolean {
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } } | undefined>;
+  return Object.hasOwn(procedures, path) && procedures[path]?._def.type === 'subscription';
 }
 
 export type HttpServer = Awaited<ReturnType<typeof buildHttpServer>>;

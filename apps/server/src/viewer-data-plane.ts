@@ -1,174 +1,211 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import {
-  appRouter,
+  type AppRouter,
+  type Context,
   connectedFrame,
-  type OnAir,
   pingFrame,
-  presenceInput,
+  StatsStream,
   type StatsSubscriber,
   serializedErrorFrame,
-  sseHeaders,
-  statsUpdatesInput,
-  translateError,
 } from '@onair/api';
-import { TRPCError } from '@trpc/server';
-import { getHTTPStatusCode } from '@trpc/server/http';
-import { getErrorShape, getTRPCErrorFromUnknown } from '@trpc/server/unstable-core-do-not-import';
+import type { TRPCError } from '@trpc/server';
+import type { FastifyHandlerOptions } from '@trpc/server/adapters/fastify';
+import {
+  type AnyProcedure,
+  getErrorShape,
+  getHTTPStatusCode,
+  getTRPCErrorFromUnknown,
+  isObject,
+  type ProcedureType,
+  sseHeaders,
+  type TRPCResponse,
+  transformTRPCResponse,
+} from '@trpc/server/unstable-core-do-not-import';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ZodType } from 'zod';
 
-type ProcedureType = 'mutation' | 'subscription';
+type TrpcOptions = FastifyHandlerOptions<AppRouter, FastifyRequest, FastifyReply>;
 
-const config = appRouter._def._config;
-const clientOptions = config.sse?.client ?? {};
-const PING_MS = config.sse?.ping?.intervalMs ?? 10_000;
+/** What tRPC sets on every answer of its HTTP handler, so caches keep JSON and JSONL apart. */
+const varyHeader = { vary: 'trpc-accept, accept' } as const;
 
-/** The hot viewer mutations, answered here with the same service calls the tRPC procedures make. */
-const hotMutations: Record<string, (onair: OnAir, input: { liveId: string; viewerId: string }) => Promise<unknown>> = {
-  'viewer.join': (onair, input) => onair.viewers.join(input.liveId, input.viewerId),
-  'viewer.heartbeat': (onair, input) => onair.viewers.heartbeat(input.liveId, input.viewerId),
-  'viewer.leave': (onair, input) => onair.viewers.leave(input.liveId, input.viewerId),
-};
-const HOT_SUBSCRIPTION = 'viewer.onStats';
-
-type CallResult = { result: { data: unknown } } | { error: unknown };
+/** Query parameters of an SSE subscription that the plane reads as tRPC does; any other goes to tRPC. */
+const subscriptionParams = new Set(['input', 'lastEventId', 'Last-Event-Id']);
 
 /**
  * The viewers' data plane: the procedures that carry almost all traffic (every viewer heartbeats,
- * every change reaches every screen), served without tRPC's generic per-request machinery but in
- * exactly its wire format — same JSON envelopes, same error shapes (built by tRPC's own
- * `getErrorShape` with OnAir's formatter), same SSE dialect — so `@trpc/client` cannot tell the
- * difference. The procedures stay declared in the router (types, validation, every other path).
+ * every change reaches every screen), called through tRPC's own call path — the procedure itself,
+ * so its middleware chain, input parser and error formatter run as on any other request — with a
+ * transport of its own in place of tRPC's per-request web-stream machinery:
  *
- * - Mutations: validate with the procedure's zod schema, call the service, write one JSON body.
- * - `viewer.onStats`: one SSE response per subscriber, registered in the live's fan-out group,
- *   which serializes each update once and writes the same bytes to every subscriber.
+ * - hot mutations (`meta.dataPlane = 'mutation'`): the procedure's result or error written as one
+ *   JSON body, the envelope built by tRPC's `transformTRPCResponse`, `getErrorShape` and
+ *   `getHTTPStatusCode`;
+ * - the hot subscription (`meta.dataPlane = 'fanout'`): the procedure returns a `StatsStream`; the
+ *   SSE response joins the live's fan-out group, which serializes each update once and writes the
+ *   same bytes to every subscriber.
+ *
+ * It owns only requests it answers exactly as tRPC would, and hands every other one to tRPC
+ * untouched (`owns`): another content type, JSONL streaming, odd query strings, bodies that are
+ * not JSON or not a batch object, unknown paths.
  */
 export class ViewerDataPlane {
+  private readonly mutations = new Map<string, AnyProcedure>();
+  private readonly fanouts = new Map<string, AnyProcedure>();
+  private readonly config: AppRouter['_def']['_config'];
   private readonly streams = new Set<ServerResponse>();
   private readonly pingTimer: NodeJS.Timeout;
   private readonly pingBytes = Buffer.from(pingFrame);
 
-  constructor(
-    private readonly onair: OnAir,
-    /** tRPC's own limit: a larger batch is left to tRPC, which refuses it. */
-    private readonly maxBatchSize: number,
-  ) {
+  constructor(private readonly trpc: TrpcOptions & { maxBatchSize: number }) {
+    this.config = trpc.router._def._config;
+    // Chosen from the router's metadata, and looked up by own keys only.
+    for (const [path, procedure] of Object.entries(
+      trpc.router._def.procedures as unknown as Record<string, AnyProcedure>,
+    )) {
+      const meta = procedure._def.meta as { dataPlane?: string } | undefined;
+      if (meta?.dataPlane === 'mutation' && procedure._def.type === 'mutation') this.mutations.set(path, procedure);
+      if (meta?.dataPlane === 'fanout' && procedure._def.type === 'subscription') this.fanouts.set(path, procedure);
+    }
     // One timer for every stream instead of one per subscriber.
+    const pingMs = this.config.sse?.ping?.intervalMs ?? 10_000;
     this.pingTimer = setInterval(() => {
       for (const stream of this.streams) stream.write(this.pingBytes);
-    }, PING_MS);
+    }, pingMs);
     this.pingTimer.unref();
   }
 
-  /** Whether this request is one the data plane answers; anything else goes to tRPC. */
-  handles(method: string, path: string, batch: boolean): boolean {
-    if (method === 'GET') return path === HOT_SUBSCRIPTION && !batch;
-    if (method !== 'POST') return false;
-    if (!batch) return path in hotMutations;
-    const paths = path.split(',');
-    return paths.length <= this.maxBatchSize && paths.every((part) => part in hotMutations);
+  /**
+   * Serves the request if it is one the plane owns, else returns false and leaves it to tRPC.
+   * `path` is the route's `:path`; the body, if any, is the raw text.
+   */
+  async serve(request: FastifyRequest, reply: FastifyReply, path: string): Promise<boolean> {
+    const query = parseQuery(request.url);
+    if (!query || asksForStreaming(request.headers)) return false;
+    if (request.method === 'GET') {
+      const procedure = this.fanouts.get(path);
+      if (!procedure || ![...query.keys()].every((key) => subscriptionParams.has(key))) return false;
+      const input = parseJson(query.get('input'));
+      if (input === notJson) return false;
+      await this.subscribe(request, reply, path, procedure, withLastEventId(input, request.headers, query));
+      return true;
+    }
+    if (request.method !== 'POST' || !isJson(request.headers['content-type'])) return false;
+    const batch = query.size === 1 && query.get('batch') === '1';
+    if (query.size > 0 && !batch) return false;
+    const paths = batch ? path.split(',') : [path];
+    if (paths.length > this.trpc.maxBatchSize || !paths.every((part) => this.mutations.has(part))) return false;
+    const body = parseJson(request.body);
+    if (body === notJson || body === undefined || (batch && !isObject(body))) return false;
+    await this.mutate(request, reply, paths, batch, body);
+    return true;
   }
 
-  /** `generic` answers what the data plane does not: malformed JSON gets tRPC's own error. */
-  async handle(
+  private context(request: FastifyRequest, reply: FastifyReply): Promise<Context> {
+    return Promise.resolve(this.trpc.createContext({ req: request, res: reply, info: undefined as never }));
+  }
+
+  private async mutate(
     request: FastifyRequest,
     reply: FastifyReply,
-    path: string,
+    paths: string[],
     batch: boolean,
-    generic: () => Promise<void>,
+    body: unknown,
   ): Promise<void> {
-    const query = request.query as Record<string, string | undefined>;
-    const body = parseJson(request.method === 'GET' ? query.input : request.body);
-    if (body === malformed) return generic();
-    if (request.method === 'GET') return this.subscribe(request, reply, body);
-    return this.mutate(reply, path, batch, body);
-  }
-
-  private async mutate(reply: FastifyReply, path: string, batch: boolean, body: unknown): Promise<void> {
-    const paths = batch ? path.split(',') : [path];
-    const inputs = batch ? (isRecord(body) ? body : {}) : { 0: body };
+    const ctx = await this.context(request, reply);
     const errors: (TRPCError | undefined)[] = [];
+    const deserialize = (input: unknown) => this.config.transformer.input.deserialize(input);
     const results = await Promise.all(
-      paths.map(async (procedure, index): Promise<CallResult> => {
-        const input = inputs[index];
-        const stop = this.onair.metrics.procedureDuration.startTimer({ procedure, type: 'mutation' });
+      paths.map(async (path, index): Promise<TRPCResponse> => {
+        const input = batch ? (body as Record<number, unknown>)[index] : body;
         try {
-          const data = await (hotMutations[procedure] as (typeof hotMutations)[string])(
-            this.onair,
-            validate(presenceInput, input),
-          );
-          stop({ code: 'OK' });
+          const procedure = this.mutations.get(path) as AnyProcedure;
+          const data = await procedure({
+            path,
+            getRawInput: async () => (input === undefined ? undefined : deserialize(input)),
+            ctx,
+            type: 'mutation',
+            signal: undefined,
+            batchIndex: index,
+          });
           return { result: { data } };
         } catch (cause) {
-          const error = this.toError(cause, procedure);
-          stop({ code: error.code });
+          const error = this.failed(cause, path, 'mutation', input, ctx, request);
           errors[index] = error;
-          return { error: this.shape(error, procedure, 'mutation', input) };
+          return { error: this.shape(error, path, 'mutation', input, ctx) };
         }
       }),
     );
-    const json = batch ? results : results[0];
-    const payload = JSON.stringify(json);
+    const json = batch ? results : (results[0] as TRPCResponse);
+    const payload = JSON.stringify(transformTRPCResponse(this.config, json));
     // Written directly, past Fastify's send path (it costs more than the rest of a join); the
-    // headers set by the hooks (CORS) are carried over as for the subscription.
+    // headers set by the hooks (CORS) are carried over.
     reply.hijack();
-    reply.raw.writeHead(getHTTPStatusCode(json as Parameters<typeof getHTTPStatusCode>[0], errors as TRPCError[]), {
+    reply.raw.writeHead(getHTTPStatusCode(json, errors as TRPCError[]), {
       ...(reply.getHeaders() as Record<string, string>),
+      ...varyHeader,
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(payload),
     });
     reply.raw.end(payload);
   }
 
-  private async subscribe(request: FastifyRequest, reply: FastifyReply, rawInput: unknown): Promise<void> {
-    const input = withLastEventId(rawInput, request.headers, request.query as Record<string, string | undefined>);
-
-    // Hijacked: tRPC's own headers (CORS) are set on the reply already; carry them over.
+  private async subscribe(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    path: string,
+    procedure: AnyProcedure,
+    input: unknown,
+  ): Promise<void> {
     reply.hijack();
     const response = reply.raw;
-    response.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...sseHeaders });
-    response.write(connectedFrame(clientOptions));
+    response.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...varyHeader, ...sseHeaders });
+    response.write(connectedFrame(this.config.sse?.client ?? {}));
 
-    const fail = (cause: unknown) => {
-      const error = this.toError(cause, HOT_SUBSCRIPTION);
-      response.end(serializedErrorFrame(this.shape(error, HOT_SUBSCRIPTION, 'subscription', rawInput)));
-    };
-
-    let liveId: string;
-    try {
-      liveId = validate(statsUpdatesInput, input).liveId;
-    } catch (error) {
-      return fail(error);
-    }
-
-    const subscriber = new SseSubscriber(response);
+    const closed = new AbortController();
     let release: (() => void) | undefined;
-    let closed = false;
     response.on('close', () => {
-      closed = true;
+      closed.abort();
       this.streams.delete(response);
       release?.();
     });
+    const ctx = await this.context(request, reply).catch(() => undefined);
     try {
-      release = await this.onair.viewers.fanout.subscribe(liveId, subscriber);
-    } catch (error) {
-      if (!closed) fail(error);
+      const stream = await procedure({
+        path,
+        getRawInput: async () => input,
+        ctx,
+        type: 'subscription',
+        signal: closed.signal,
+        batchIndex: 0,
+      });
+      if (!(stream instanceof StatsStream)) throw new Error(`${path} is served by fan-out but returned no StatsStream`);
+      release = await stream.deliverTo(new SseSubscriber(response));
+    } catch (cause) {
+      if (closed.signal.aborted) return;
+      const error = this.failed(cause, path, 'subscription', input, ctx, request);
+      response.end(serializedErrorFrame(this.shape(error, path, 'subscription', input, ctx)));
       return;
     }
-    if (closed) release();
+    if (closed.signal.aborted) release();
     else this.streams.add(response);
   }
 
-  private toError(cause: unknown, path: string): TRPCError {
-    const error = translateError(this.onair, getTRPCErrorFromUnknown(cause));
-    if (error.code === 'INTERNAL_SERVER_ERROR')
-      this.onair.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+  /** As tRPC's handler does with a failed call: one TRPCError, reported to `onError`. */
+  private failed(
+    cause: unknown,
+    path: string,
+    type: ProcedureType,
+    input: unknown,
+    ctx: Context | undefined,
+    request: FastifyRequest,
+  ): TRPCError {
+    const error = getTRPCErrorFromUnknown(cause);
+    this.trpc.onError?.({ error, path, input, ctx, type, req: request as never });
     return error;
   }
 
-  private shape(error: TRPCError, path: string, type: ProcedureType, input: unknown): unknown {
-    return getErrorShape({ config, error, type, path, input, ctx: undefined });
+  private shape(error: TRPCError, path: string, type: ProcedureType, input: unknown, ctx: Context | undefined) {
+    return getErrorShape({ config: this.config, error, type, path, input, ctx });
   }
 
   /** Open SSE streams on this instance. */
@@ -209,37 +246,48 @@ class SseSubscriber implements StatsSubscriber {
   }
 }
 
-/** As tRPC does: input failures are BAD_REQUEST with the zod error as cause (the formatter names the fields). */
-function validate<T>(schema: ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: parsed.error.message, cause: parsed.error });
-  return parsed.data;
+/** The query string, or undefined when a parameter is repeated (tRPC would read the first only). */
+function parseQuery(url: string): Map<string, string> | undefined {
+  const at = url.indexOf('?');
+  const params = new URLSearchParams(at === -1 ? '' : url.slice(at + 1));
+  const query = new Map<string, string>();
+  for (const [key, value] of params) {
+    if (query.has(key)) return undefined;
+    query.set(key, value);
+  }
+  return query;
 }
 
-const malformed = Symbol('malformed JSON');
+/** As tRPC matches it: media types are case-insensitive and may carry parameters. */
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/** tRPC's JSONL streaming (`httpBatchStreamLink`), asked by `trpc-accept` or `accept`: tRPC's to answer. */
+function asksForStreaming(headers: IncomingHttpHeaders): boolean {
+  return headers['trpc-accept'] !== undefined || (headers.accept?.includes('application/jsonl') ?? false);
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const notJson = Symbol('not JSON');
 
 function parseJson(text: unknown): unknown {
   if (typeof text !== 'string' || text === '') return undefined;
   try {
     return JSON.parse(text);
   } catch {
-    return malformed;
+    return notJson;
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** As tRPC does: the Last-Event-ID header (an EventSource reconnecting) or query parameter joins the input. */
-function withLastEventId(
-  input: unknown,
-  headers: IncomingHttpHeaders,
-  query: Record<string, string | undefined>,
-): unknown {
-  const header = headers['last-event-id'];
-  const lastEventId = (Array.isArray(header) ? header[0] : header) ?? query.lastEventId ?? query['Last-Event-Id'];
+function withLastEventId(input: unknown, headers: IncomingHttpHeaders, query: Map<string, string>): unknown {
+  const lastEventId = header(headers, 'last-event-id') ?? query.get('lastEventId') ?? query.get('Last-Event-Id');
   if (!lastEventId) return input;
-  if (isRecord(input)) return { ...input, lastEventId };
+  if (isObject(input)) return { ...input, lastEventId };
   return input ?? { lastEventId };
 }

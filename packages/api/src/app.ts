@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createOperatorCheck } from './auth';
 import { DemoAudiences } from './demo/service';
-import { someCause } from './errors';
 import { type DatabaseHandle, openDatabase } from './infra/db/client';
 import type { Env } from './infra/env';
 import { EventConsumer, type EventConsumerOptions } from './infra/event-consumer';
@@ -44,7 +43,6 @@ export interface OnAir {
   /** Every OnAir queue (Bull Board shows them all). */
   queues: Queue[];
   isOperator(authorization: string | undefined): boolean;
-  isDatabaseUnavailable(error: unknown): boolean;
   /** Redis and the database both answer. */
   checkReady(): Promise<{ redis: boolean; database: boolean }>;
   /**
@@ -71,7 +69,9 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   const connections: Redis[] = [];
   const connect = (role: Parameters<typeof createRedis>[1], name: string) => {
-    const connection = createRedis(env.REDIS_URL, role, `${env.REDIS_PREFIX}:${name}`);
+    const connection = createRedis(env.REDIS_URL, role, `${env.REDIS_PREFIX}:${name}`, {
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    });
     connection.on('error', (error: Error) =>
       logger.warn({ err: error.message }, `Redis (${name}) unavailable; retrying`),
     );
@@ -206,7 +206,6 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     shortVideo,
     queues,
     isOperator,
-    isDatabaseUnavailable,
     async checkReady() {
       const answers = (check: () => Promise<unknown>) =>
         Promise.race([
@@ -254,19 +253,4 @@ async function settledWithin(ms: number, steps: (Promise<unknown> | undefined)[]
     }),
   ]);
   clearTimeout(timer);
-}
-
-const unavailableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  '57P01', // admin_shutdown
-  '57P03', // cannot_connect_now
-]);
-
-/** postgres.js connection failures carry a system error code; PGlite runs in-process and cannot drop. */
-function isDatabaseUnavailable(error: unknown): boolean {
-  return someCause(error, (cause) => unavailableCodes.has(String((cause as Error & { code?: unknown }).code)));
 }

@@ -1,35 +1,102 @@
-import { TRPCError } from '@trpc/server';
+/**
+ * The domain's errors. Services, consumers and workers throw these and never know about tRPC; the
+ * tRPC edge (trpc.ts) maps each to its code and HTTP status once. Their messages are written for the
+ * caller: they are sent as they are.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+}
 
-/** The errors of the public contract, each with the tRPC code (and HTTP status) clients rely on. */
-export const notFound = (what: string, id: string) =>
-  new TRPCError({ code: 'NOT_FOUND', message: `${what} ${id} does not exist` });
+export type DomainErrorKind =
+  | 'not-found'
+  | 'conflict'
+  | 'invalid-input'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'precondition-failed'
+  | 'too-many-requests'
+  | 'unavailable';
 
-export const conflict = (message: string) => new TRPCError({ code: 'CONFLICT', message });
-
-export const unauthorized = () =>
-  new TRPCError({ code: 'UNAUTHORIZED', message: 'Operator credentials required: Authorization: Bearer <token>' });
-
-/** A bad input that zod could not catch (e.g. a cursor from elsewhere), in the same shape as zod's. */
-export const badRequest = (field: string, message: string) =>
-  new TRPCError({ code: 'BAD_REQUEST', message: `${field}: ${message}`, cause: new FieldError(field, message) });
-
-export class FieldError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FieldError';
+export class NotFoundError extends DomainError {
+  readonly kind = 'not-found';
+  override name = 'NotFoundError';
+  constructor(what: string, id: string) {
+    super(`${what} ${id} does not exist`);
   }
 }
 
-export const unavailable = (what: string) =>
-  new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: `${what} is unavailable right now; retry shortly` });
+/** The thing exists but is in a state that refuses the action. */
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+  override name = 'ConflictError';
+}
+
+/** A bad input that zod could not catch (e.g. a cursor from elsewhere), named by its field. */
+export class InvalidFieldError extends DomainError {
+  readonly kind = 'invalid-input';
+  override name = 'InvalidFieldError';
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly kind = 'unauthorized';
+  override name = 'UnauthorizedError';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+  override name = 'ForbiddenError';
+}
+
+/** The server is set up not to do this (e.g. the simulator is off). */
+export class PreconditionFailedError extends DomainError {
+  readonly kind = 'precondition-failed';
+  override name = 'PreconditionFailedError';
+}
+
+export class TooManyRequestsError extends DomainError {
+  readonly kind = 'too-many-requests';
+  override name = 'TooManyRequestsError';
+  constructor(
+    message: string,
+    /** Seconds until the caller may try again (the `Retry-After` header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A dependency (Redis, the database) does not answer: retry shortly. */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+  override name = 'UnavailableError';
+  constructor(
+    readonly dependency: 'Redis' | 'The database',
+    options?: { cause?: unknown },
+  ) {
+    super(`${dependency} is unavailable right now; retry shortly`, options);
+  }
+}
+
+export const operatorCredentialsRequired = () =>
+  new UnauthorizedError('Operator credentials required: Authorization: Bearer <token>');
 
 /** True when the error or anything in its `cause` chain matches (drivers and ORMs wrap errors). */
 export function someCause(error: unknown, matches: (error: Error) => boolean): boolean {
+  return findCause(error, matches) !== undefined;
+}
+
+export function findCause<T extends Error>(
+  error: unknown,
+  matches: ((error: Error) => error is T) | ((error: Error) => boolean),
+): T | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if (matches(current)) return true;
+    if (matches(current)) return current as T;
   }
-  return false;
+  return undefined;
 }

@@ -1,7 +1,17 @@
-import { initTRPC, type TRPCError } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import type { OnAir } from './app';
-import { FieldError, unauthorized, unavailable } from './errors';
+import {
+  DomainError,
+  type DomainErrorKind,
+  findCause,
+  InvalidFieldError,
+  operatorCredentialsRequired,
+  UnavailableError,
+} from './errors';
+import { isDatabaseRefusal, isDatabaseUnavailable } from './infra/db/errors';
 import { isRedisUnavailable } from './infra/redis';
 
 /** What every procedure sees: the running OnAir instance and the caller's credentials. */
@@ -10,66 +20,105 @@ export interface Context {
   authorization: string | undefined;
 }
 
+/**
+ * Procedure metadata. `dataPlane` marks the viewers' hot procedures, which the server's data plane
+ * serves without tRPC's per-request HTTP machinery, by calling the procedure itself.
+ */
+export interface ProcedureMeta {
+  dataPlane?: 'mutation' | 'fanout';
+}
+
 export interface FieldIssue {
   path: string;
   message: string;
+}
+
+const codeOf: Record<DomainErrorKind, TRPCError['code']> = {
+  'not-found': 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  'invalid-input': 'BAD_REQUEST',
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  'precondition-failed': 'PRECONDITION_FAILED',
+  'too-many-requests': 'TOO_MANY_REQUESTS',
+  unavailable: 'SERVICE_UNAVAILABLE',
+};
+
+/**
+ * The one place where errors become tRPC errors: domain errors get their code, outages of Redis
+ * or the database a retryable 503 naming which, values the database refused a 400; anything else
+ * stays INTERNAL_SERVER_ERROR (its message is not sent: see the formatter).
+ */
+export function toTRPCError(error: TRPCError): TRPCError {
+  if (error.code !== 'INTERNAL_SERVER_ERROR') return error;
+  const cause = error.cause;
+  const domain = findCause(cause, (candidate): candidate is DomainError => candidate instanceof DomainError);
+  if (domain) return new TRPCError({ code: codeOf[domain.kind], message: domain.message, cause: domain });
+  const outage = isRedisUnavailable(cause)
+    ? new UnavailableError('Redis', { cause })
+    : isDatabaseUnavailable(cause)
+      ? new UnavailableError('The database', { cause })
+      : undefined;
+  if (outage) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: outage.message, cause: outage });
+  if (isDatabaseRefusal(cause)) {
+    const refused = new InvalidFieldError('input', 'holds a value the database cannot store');
+    return new TRPCError({ code: 'BAD_REQUEST', message: refused.message, cause: refused });
+  }
+  return error;
 }
 
 function fieldIssues(cause: unknown): FieldIssue[] | undefined {
   if (cause instanceof ZodError) {
     return cause.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
   }
-  if (cause instanceof FieldError) return [{ path: cause.field, message: cause.message }];
+  if (cause instanceof InvalidFieldError) return [{ path: cause.field, message: cause.reason }];
   return undefined;
 }
 
-const t = initTRPC.context<Context>().create({
-  isDev: false,
-  sse: {
-    ping: { enabled: true, intervalMs: 10_000 },
-    client: { reconnectAfterInactivityMs: 25_000 },
-  },
-  errorFormatter({ shape, error }) {
-    const issues = error.code === 'BAD_REQUEST' ? fieldIssues(error.cause) : undefined;
-    return {
-      ...shape,
-      // Name the fields in the message itself, so any client shows something useful.
-      message: issues ? issues.map((issue) => `${issue.path || 'input'}: ${issue.message}`).join('; ') : shape.message,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, issues: issues ?? null },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    isDev: false,
+    sse: {
+      ping: { enabled: true, intervalMs: 10_000 },
+      client: { reconnectAfterInactivityMs: 25_000 },
+    },
+    errorFormatter({ shape, error, ctx }) {
+      // Errors raised outside the middleware (while a subscription streams) are mapped here too.
+      const mapped = toTRPCError(error);
+      const issues = mapped.code === 'BAD_REQUEST' ? fieldIssues(mapped.cause) : undefined;
+      const internal = mapped.code === 'INTERNAL_SERVER_ERROR';
+      // An unexpected error's message can hold anything (SQL, parameters, paths): it is logged in
+      // full (onError) and answered in general terms, except to a developer on their machine.
+      const message = issues
+        ? issues.map((issue) => `${issue.path || 'input'}: ${issue.message}`).join('; ')
+        : internal && ctx?.onair.env.NODE_ENV !== 'development'
+          ? 'Internal server error'
+          : mapped.message;
+      const httpStatus = getHTTPStatusCodeFromError(mapped);
+      return {
+        ...shape,
+        code: TRPC_ERROR_CODES_BY_KEY[mapped.code],
+        message,
+        data: { code: mapped.code, httpStatus, path: shape.data.path, issues: issues ?? null },
+      };
+    },
+  });
 
 export const router = t.router;
-
-/**
- * Infrastructure outages become a clear, retryable 503 rather than a 500; any other error is kept.
- * Shared with the server's data plane, so both paths answer an outage the same way.
- */
-export function translateError(onair: OnAir, error: TRPCError): TRPCError {
-  if (error.code !== 'INTERNAL_SERVER_ERROR') return error;
-  if (isRedisUnavailable(error.cause)) return unavailable('Redis');
-  if (onair.isDatabaseUnavailable(error.cause)) return unavailable('The database');
-  return error;
-}
 
 /** Times every call by procedure and result code. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
   const stop = ctx.onair.metrics.procedureDuration.startTimer({ procedure: path, type });
   const result = await next();
-  if (result.ok) {
-    stop({ code: 'OK' });
-    return result;
-  }
-  const error = translateError(ctx.onair, result.error);
-  stop({ code: error.code });
-  if (error !== result.error) throw error;
+  stop({ code: result.ok ? 'OK' : toTRPCError(result.error).code });
   return result;
 });
 
 export const publicProcedure = t.procedure.use(observed);
 
 export const operatorProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.onair.isOperator(ctx.authorization)) throw unauthorized();
+  if (!ctx.onair.isOperator(ctx.authorization)) throw operatorCredentialsRequired();
   return next();
 });

@@ -1,5 +1,5 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { PreconditionFailedError } from '../errors';
 import { liveIdSchema } from '../ids';
 import { operatorProcedure, router } from '../trpc';
 
@@ -33,10 +33,9 @@ export const demoRouter = router({
     .input(z.object({ rate: z.number().min(0).max(1).nullable() }))
     .mutation(async ({ ctx, input }) => {
       if (!ctx.onair.demo.enabled) {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: 'Demo controls are off on this server (set ENABLE_SIMULATOR=on, as pnpm dev does)',
-        });
+        throw new PreconditionFailedError(
+          'Demo controls are off on this server (set ENABLE_SIMULATOR=on, as pnpm dev does)',
+        );
       }
       await ctx.onair.shortVideo.faults.set(input.rate);
       return { rate: await ctx.onair.shortVideo.faults.rate() };

@@ -1,5 +1,4 @@
-import { TRPCError } from '@trpc/server';
-import { conflict } from '../errors';
+import { ConflictError, PreconditionFailedError } from '../errors';
 import type { ViewerService } from '../viewers/service';
 import { type SimulationProgress, type ViewerCalls, ViewerSimulation } from './simulation';
 
@@ -47,14 +46,13 @@ export class DemoAudiences {
 
   async start(liveId: string, options: AudienceOptions): Promise<DemoAudience[]> {
     if (!this.enabled) {
-      throw new TRPCError({
-        code: 'PRECONDITION_FAILED',
-        message: 'The viewer simulator is off on this server (set ENABLE_SIMULATOR=on, as pnpm dev does)',
-      });
+      throw new PreconditionFailedError(
+        'The viewer simulator is off on this server (set ENABLE_SIMULATOR=on, as pnpm dev does)',
+      );
     }
     const status = await this.liveStatus(liveId);
     if (status !== 'LIVE')
-      throw conflict(`Live ${liveId} is ${status ?? 'unknown'}: simulated viewers need a LIVE live`);
+      throw new ConflictError(`Live ${liveId} is ${status ?? 'unknown'}: simulated viewers need a LIVE live`);
     await this.stop(liveId);
     const calls: ViewerCalls = {
       join: (input) => this.untilEnded(liveId, this.viewers.join(input.liveId, input.viewerId)),
@@ -93,7 +91,7 @@ export class DemoAudiences {
     try {
       return await call;
     } catch (error) {
-      if (error instanceof TRPCError && error.code === 'CONFLICT') {
+      if (error instanceof ConflictError) {
         const running = this.audiences.get(liveId);
         this.audiences.delete(liveId);
         void running?.simulation.stop();

@@ -42,10 +42,11 @@ describe('loadEnv', () => {
     ['SHORT_VIDEO_FAILURE_RATE', '1.5'],
     ['REDIS_PREFIX', 'has spaces'],
     ['OPERATOR_TOKEN', 'short'],
-  ])('rejects %s=%s with one line naming the variable', (name, value) => {
+  ])('rejects %s=%s with one line naming the variable, never its value', (name, value) => {
     const attempt = () => loadEnv({ [name]: value });
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${name} .*\\(got "${value.replace('.', '\\.')}"\\)$`));
+    expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${name} [^\\n]+$`));
+    expect(attempt).not.toThrow(value);
   });
 
   it('requires OPERATOR_TOKEN in production', () => {

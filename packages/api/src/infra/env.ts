@@ -30,6 +30,8 @@ const envSchema = z.object({
       .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9_.:-]')
       .default('onair'),
   ),
+  /** Every Redis command of a request fails (503) past this, e.g. when Redis hangs. */
+  REDIS_COMMAND_TIMEOUT_MS: integer(1_000, 50, 60_000),
   DATABASE_URL: z.preprocess(
     unsetIfEmpty,
     z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
@@ -67,6 +69,18 @@ const envSchema = z.object({
       .optional(),
   ),
   CORS_ORIGIN: z.preprocess(unsetIfEmpty, z.string().default('http://localhost:3000')),
+  /** A client must send its request headers within this (else 408). */
+  HTTP_HEADERS_TIMEOUT_MS: integer(10_000, 100, 600_000),
+  /** ... and its whole request, body included, within this. */
+  HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 100, 600_000),
+  /** Largest tRPC request body (inputs are tiny: a batch of 100 joins is a few kilobytes). */
+  TRPC_BODY_LIMIT_BYTES: integer(64 * 1024, 1_024, 16 * 1024 * 1024),
+  /** Largest body on every other route (Bull Board's API). */
+  HTTP_BODY_LIMIT_BYTES: integer(256 * 1024, 1_024, 64 * 1024 * 1024),
+  /** Concurrent SSE streams one client address may hold (429 beyond). */
+  SSE_MAX_STREAMS_PER_ADDRESS: integer(100, 1, 1_000_000),
+  /** Concurrent SSE streams one process holds (503 beyond: another instance takes the client). */
+  SSE_MAX_STREAMS: integer(10_000, 1, 1_000_000),
   /** Lets operators start simulated audiences from the dashboard (demos); `pnpm dev` turns it on. */
   ENABLE_SIMULATOR: z.preprocess(
     unsetIfEmpty,
@@ -100,12 +114,13 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const given = source[name];
-    throw new ConfigError(
-      `Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`,
-    );
+    // The variable is named, never its value: it may be a secret (a token, a URL with a password).
+    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
   }
   const raw = parsed.data;
+  if (raw.HTTP_HEADERS_TIMEOUT_MS > raw.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
   if (raw.NODE_ENV === 'production' && !raw.OPERATOR_TOKEN) {
     throw new ConfigError('Invalid configuration: OPERATOR_TOKEN is required when NODE_ENV=production');
   }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { badRequest } from '../errors';
+import { InvalidFieldError } from '../errors';
+import { idSchema, storableInstant } from '../ids';
 
 /** Opaque keyset cursor: the sort key of the last item of the previous page. */
-const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+const cursorSchema = z.tuple([storableInstant('must be a date-time'), idSchema]);
 
 export interface PageCursor {
   createdAt: Date;
@@ -18,6 +19,6 @@ export function decodeCursor(cursor: string): PageCursor {
     const [createdAt, id] = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     return { createdAt: new Date(createdAt), id };
   } catch {
-    throw badRequest('cursor', 'is not a cursor this server issued');
+    throw new InvalidFieldError('cursor', 'is not a cursor this server issued');
   }
 }

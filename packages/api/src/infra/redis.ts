@@ -7,10 +7,15 @@ export type RedisRole = 'command' | 'subscriber' | 'queue';
 
 /**
  * One factory for every Redis connection, so each role gets the right failure behaviour:
- * - `command`: API calls fail fast with a clear error while Redis is down, instead of hanging.
+ * - `command`: API calls fail fast with a clear error while Redis is down or hung, instead of hanging.
  * - `subscriber` and `queue`: wait for Redis forever (BullMQ requires `maxRetriesPerRequest: null`).
  */
-export function createRedis(url: string, role: RedisRole, name: string): Redis {
+export function createRedis(
+  url: string,
+  role: RedisRole,
+  name: string,
+  { commandTimeoutMs }: { commandTimeoutMs: number },
+): Redis {
   const options: RedisOptions = {
     connectionName: name,
     lazyConnect: false,
@@ -20,6 +25,9 @@ export function createRedis(url: string, role: RedisRole, name: string): Redis {
     // behind reconnection attempts; subscribers and queue connections wait for Redis to come back.
     enableOfflineQueue: role !== 'command',
     enableAutoPipelining: role === 'command',
+    // A Redis that accepts connections but does not answer (a stalled node) must not hold a request:
+    // past this bound the call fails as unavailable. Blocking reads (queue, subscriber) wait by design.
+    ...(role === 'command' ? { commandTimeout: commandTimeoutMs } : {}),
   };
   return new Redis(url, options);
 }
@@ -34,14 +42,26 @@ export function liveKey(prefix: string, liveId: string, suffix: string): string 
   return `${prefix}:{live:${liveId}}:${suffix}`;
 }
 
-/** True for errors that mean "Redis is not reachable right now" rather than a bug. */
+/**
+ * True for errors that mean "Redis is not reachable right now" rather than a bug: what ioredis
+ * reports for a connection that is closed, down (no offline queue), or slower than its command
+ * timeout, and what Redis answers while it loads its data or fails over.
+ */
 export function isRedisUnavailable(error: unknown): boolean {
   return someCause(
     error,
     (cause) =>
       cause.name === 'MaxRetriesPerRequestError' ||
-      /Connection is closed|ECONNREFUSED|ETIMEDOUT|ECONNRESET|Stream isn't writeable|LOADING/.test(cause.message),
+      /^(Connection is closed|Stream isn't writeable|Command timed out|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)/.test(
+        cause.message,
+      ) ||
+      cause instanceof RedisTimeoutError,
   );
+}
+
+/** A Redis wait (a subscription, say) that outlived its bound. */
+export class RedisTimeoutError extends Error {
+  override name = 'RedisTimeoutError';
 }
 
 /**

@@ -1,14 +1,8 @@
 /**
  * The Server-Sent Events dialect of tRPC 11 (read from its `sseStreamProducer`), spoken by the data
  * plane so that `httpSubscriptionLink` cannot tell it from tRPC's own: every frame is its fields
- * followed by a blank line and one more newline.
+ * followed by a blank line and one more newline. (The headers are tRPC's own `sseHeaders`.)
  */
-export const sseHeaders = {
-  'content-type': 'text/event-stream',
-  'cache-control': 'no-cache, no-transform',
-  'x-accel-buffering': 'no',
-  connection: 'keep-alive',
-} as const;
 
 /** A tracked value: `data` is the JSON of the value, `id` its tracked id. */
 export const trackedFrame = (id: string, json: string) => `data: ${json}\nid: ${id}\n\n\n`;

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { liveIdSchema } from '../ids';
+import { liveIdSchema, storableInstant, storableText } from '../ids';
 import { viewerStatsSchema } from '../viewers/schema';
 
 export const liveStatusSchema = z.enum(['SCHEDULED', 'LIVE', 'ENDED']);
 export type LiveStatus = z.infer<typeof liveStatusSchema>;
 
 export const createLiveInput = z.object({
-  title: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
-  scheduledAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional(),
-  idempotencyKey: z.string().min(1).max(64, 'must be at most 64 characters').optional(),
+  title: storableText().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
+  scheduledAt: storableInstant('must be an ISO-8601 date-time').optional(),
+  idempotencyKey: storableText().min(1).max(64, 'must be at most 64 characters').optional(),
 });
 
 export const liveIdInput = z.object({ id: liveIdSchema });

@@ -1,7 +1,7 @@
 import { tracked } from '@trpc/server';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { conflict, notFound } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import type { Database, Executor } from '../infra/db/client';
 import type { EventPayload } from '../infra/events';
 import type { Outbox } from '../infra/outbox/outbox';
@@ -98,7 +98,7 @@ export class LiveService {
 
   async get(id: string): Promise<LiveSession> {
     const row = await liveStore.findById(this.db, id);
-    if (!row) throw notFound('live', id);
+    if (!row) throw new NotFoundError('live', id);
     return this.toSession(row);
   }
 
@@ -178,7 +178,7 @@ export class LiveService {
   }): Promise<LiveRow[]> {
     if (input.id) {
       const row = await liveStore.findById(this.db, input.id);
-      if (!row) throw notFound('live', input.id);
+      if (!row) throw new NotFoundError('live', input.id);
       return [row];
     }
     const after = parseVersion(input.lastEventId);
@@ -228,9 +228,9 @@ export class LiveService {
     const now = this.now();
     const result = await this.db.transaction(async (tx) => {
       const current = await liveStore.findById(tx, id, true);
-      if (!current) throw notFound('live', id);
+      if (!current) throw new NotFoundError('live', id);
       const decision = transition(current.status, action);
-      if (decision.outcome === 'refused') throw conflict(`Cannot ${action} live ${id}: ${decision.reason}`);
+      if (decision.outcome === 'refused') throw new ConflictError(`Cannot ${action} live ${id}: ${decision.reason}`);
       if (decision.outcome === 'unchanged') return { row: current, changed: false };
       const row = await liveStore.updateStatus(tx, id, decision.to, timestampsFor(decision.to, now));
       await this.appendEvents(tx, current.status, row);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { idSchema, liveIdSchema } from '../ids';
 
 export const shortVideoStatusSchema = z.enum(['PENDING', 'PROCESSING', 'READY', 'FAILED']);
 export type ShortVideoStatus = z.infer<typeof shortVideoStatusSchema>;
 
-export const shortVideoIdSchema = z.uuid({ error: 'must be a UUID' });
+export const shortVideoIdSchema = idSchema;
 
 /** Seconds from the start of the live's recording. */
 export const highlightWindowSchema = z.object({ startSec: z.number().min(0), endSec: z.number().min(0) });
@@ -30,14 +31,14 @@ export type ShortVideo = z.infer<typeof shortVideoSchema>;
 export const shortVideoIdInput = z.object({ id: shortVideoIdSchema });
 
 export const listShortVideosInput = z.object({
-  liveId: z.uuid({ error: 'must be a UUID' }).optional(),
+  liveId: liveIdSchema.optional(),
   status: shortVideoStatusSchema.optional(),
   limit: z.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).nullish(),
 });
 
 export const shortVideoUpdatesInput = z.object({
-  liveId: z.uuid({ error: 'must be a UUID' }).optional(),
+  liveId: liveIdSchema.optional(),
   lastEventId: z.string().max(64).nullish(),
 });
 

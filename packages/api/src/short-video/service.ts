@@ -1,7 +1,7 @@
 import { tracked } from '@trpc/server';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { conflict, notFound } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { Batcher } from '../infra/batcher';
 import type { Database } from '../infra/db/client';
 import { decodeCursor, encodeCursor } from '../infra/pagination';
@@ -186,7 +186,7 @@ export class ShortVideoService {
 
   async get(id: string): Promise<ShortVideo> {
     const row = await shortVideoStore.findById(this.db, id);
-    if (!row) throw notFound('short video', id);
+    if (!row) throw new NotFoundError('short video', id);
     return toShortVideo(row);
   }
 
@@ -286,7 +286,7 @@ export class ShortVideoService {
       return { recorded: true, row };
     }
     const current = await shortVideoStore.findById(this.db, id);
-    if (!current) throw notFound('short video', id);
+    if (!current) throw new NotFoundError('short video', id);
     return { recorded: false, row: current };
   }
 
@@ -321,10 +321,12 @@ export class ShortVideoService {
       return { row, changed: true };
     }
     const current = await shortVideoStore.findById(this.db, id);
-    if (!current) throw notFound('short video', id);
+    if (!current) throw new NotFoundError('short video', id);
     const decision = transition(current.status, action);
-    if (decision.outcome === 'refused') throw conflict(`Cannot ${action} short video ${id}: ${decision.reason}`);
-    if (decision.outcome === 'changed') throw conflict(`Cannot ${action} short video ${id}: it changed concurrently`);
+    if (decision.outcome === 'refused')
+      throw new ConflictError(`Cannot ${action} short video ${id}: ${decision.reason}`);
+    if (decision.outcome === 'changed')
+      throw new ConflictError(`Cannot ${action} short video ${id}: it changed concurrently`);
     return { row: current, changed: false };
   }
 

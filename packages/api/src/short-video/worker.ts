@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TRPCError } from '@trpc/server';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { ConflictError, NotFoundError } from '../errors';
 import type { SimulatedFaults } from './faults';
 import type { ShortVideoMetrics } from './metrics';
 import { shortVideoJobSchema, shortVideoQueueName, stalledJobSettings } from './queue';
@@ -81,7 +81,7 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
       video = await service.beginAttempt(id, job.attemptsStarted, firstStage);
     } catch (error) {
       // No such video, or one that is READY or FAILED: no attempt can change that.
-      if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT')) {
+      if (error instanceof NotFoundError || error instanceof ConflictError) {
         throw new UnrecoverableError(error.message);
       }
       throw error;

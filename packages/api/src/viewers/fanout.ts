@@ -1,11 +1,12 @@
+import { type TrackedEnvelope, tracked } from '@trpc/server';
 import type { Logger } from 'pino';
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { Coalescer } from '../infra/coalescer';
-import { type Channel, defineChannel, type RealtimeHub } from '../infra/realtime';
+import { type Channel, defineChannel, Feed, type RealtimeHub } from '../infra/realtime';
 import { trackedFrame } from '../infra/sse';
 import type { VersionedStats } from './presence';
-import { viewerStatsSchema } from './schema';
+import { type ViewerStats, viewerStatsSchema } from './schema';
 
 /** At most this many stats events per second per live and subscriber (on average; bursts of 1.5 absorb late timers). */
 const MAX_EVENTS_PER_SECOND = 10;
@@ -214,4 +215,33 @@ function deliver(subscriber: StatsSubscriber, update: VersionedStats, frame: Buf
   if (subscriber.lastVersion >= update.version) return;
   subscriber.lastVersion = update.version;
   subscriber.send(update, frame);
+}
+
+/**
+ * What `viewer.onStats` returns: one live's stats as tracked events, the current snapshot first,
+ * then each change. tRPC iterates it like any subscription; the server's data plane, which owns
+ * the transport only, instead hands its SSE response to `deliverTo`, so that each update is
+ * serialized once for every subscriber of the live. Nothing is subscribed until one of the two.
+ */
+export class StatsStream implements AsyncIterable<TrackedEnvelope<ViewerStats>> {
+  constructor(
+    readonly liveId: string,
+    private readonly fanout: StatsFanout,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Registers a subscriber that writes the serialized frames itself; resolves to its release. */
+  deliverTo(subscriber: StatsSubscriber): Promise<() => void> {
+    return this.fanout.subscribe(this.liveId, subscriber);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<TrackedEnvelope<ViewerStats>> {
+    const latest = new Feed<VersionedStats>(this.signal, 'latest');
+    try {
+      latest.unlisten = await this.deliverTo({ lastVersion: -1, send: (update) => latest.push(update) });
+      for await (const update of latest) yield tracked(String(update.version), update.stats);
+    } finally {
+      latest.close();
+    }
+  }
 }

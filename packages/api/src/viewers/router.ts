@@ -2,18 +2,21 @@ import { publicProcedure, router } from '../trpc';
 import { presenceInput, statsInput, statsUpdatesInput } from './schema';
 
 /**
- * The viewer procedures. The hot ones (join, heartbeat, leave, onStats) are also served by the
- * server's data plane, which runs the same service calls without tRPC's per-request machinery;
- * these definitions remain the contract (types, validation, errors) and serve every other path.
+ * The viewer procedures. The hot ones, marked `dataPlane`, carry almost all traffic: the server's
+ * data plane calls these same procedures (middleware, input parser, error formatter) but owns their
+ * transport, skipping tRPC's per-request HTTP machinery. Every other request reaches them through tRPC.
  */
 export const viewerRouter = router({
   join: publicProcedure
+    .meta({ dataPlane: 'mutation' })
     .input(presenceInput)
     .mutation(({ ctx, input }) => ctx.onair.viewers.join(input.liveId, input.viewerId)),
   heartbeat: publicProcedure
+    .meta({ dataPlane: 'mutation' })
     .input(presenceInput)
     .mutation(({ ctx, input }) => ctx.onair.viewers.heartbeat(input.liveId, input.viewerId)),
   leave: publicProcedure
+    .meta({ dataPlane: 'mutation' })
     .input(presenceInput)
     .mutation(({ ctx, input }) => ctx.onair.viewers.leave(input.liveId, input.viewerId)),
   stats: publicProcedure.input(statsInput).query(({ ctx, input }) => ctx.onair.viewers.stats(input.liveId)),
@@ -23,6 +26,7 @@ export const viewerRouter = router({
     points: await ctx.onair.viewers.timeline(input.liveId),
   })),
   onStats: publicProcedure
+    .meta({ dataPlane: 'fanout' })
     .input(statsUpdatesInput)
     .subscription(({ ctx, input, signal }) => ctx.onair.viewers.updates(input.liveId, signal)),
 });

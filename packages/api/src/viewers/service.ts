@@ -1,11 +1,9 @@
-import { tracked } from '@trpc/server';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
-import { conflict, notFound } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import type { Database } from '../infra/db/client';
-import { Feed } from '../infra/realtime';
-import type { StatsFanout, StatsPublisher } from './fanout';
+import { type StatsFanout, type StatsPublisher, StatsStream } from './fanout';
 import type { PresenceStore, VersionedStats } from './presence';
 import { emptyViewerStats, type ViewerStats } from './schema';
 import { type TimelinePoint, viewerSummaries } from './tables';
@@ -102,7 +100,7 @@ export class ViewerService {
     if (found) return found;
     const [summary] = await this.db.select().from(viewerSummaries).where(eq(viewerSummaries.liveId, liveId));
     if (summary) return { version: 0, stats: summaryStats(summary) };
-    if (!(await this.liveStatus(liveId))) throw notFound('live', liveId);
+    if (!(await this.liveStatus(liveId))) throw new NotFoundError('live', liveId);
     return { version: 0, stats: emptyViewerStats(liveId, new Date()) };
   }
 
@@ -126,14 +124,8 @@ export class ViewerService {
   }
 
   /** The stats of one live as tracked events: the current snapshot first, then each change. */
-  async *updates(liveId: string, signal?: AbortSignal) {
-    const latest = new Feed<VersionedStats>(signal, 'latest');
-    try {
-      latest.unlisten = await this.fanout.subscribe(liveId, { lastVersion: -1, send: (update) => latest.push(update) });
-      for await (const update of latest) yield tracked(String(update.version), update.stats);
-    } finally {
-      latest.close();
-    }
+  updates(liveId: string, signal?: AbortSignal): StatsStream {
+    return new StatsStream(liveId, this.fanout, signal);
   }
 
   /** Removes silent viewers from every live that has any. Safe to run on every instance at once. */
@@ -171,14 +163,14 @@ export class ViewerService {
   /** Status unknown to Redis: ask the live domain (which refreshes the mirror) or refuse. */
   private async requireLive(liveId: string): Promise<void> {
     const status = await this.liveStatus(liveId);
-    if (!status) throw notFound('live', liveId);
+    if (!status) throw new NotFoundError('live', liveId);
     if (status !== 'LIVE') throw notLive(liveId, status);
     this.logger.debug({ liveId }, 'live status mirror refreshed');
   }
 }
 
 function notLive(liveId: string, status: string) {
-  return conflict(`Live ${liveId} is ${status}, not LIVE: viewers can only join a live that is on air`);
+  return new ConflictError(`Live ${liveId} is ${status}, not LIVE: viewers can only join a live that is on air`);
 }
 
 function summaryStats(summary: typeof viewerSummaries.$inferSelect): ViewerStats {
