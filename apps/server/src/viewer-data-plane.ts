@@ -3,7 +3,9 @@ import {
   type AppRouter,
   type Context,
   connectedFrame,
+  nothingSeen,
   pingFrame,
+  type StatsOrder,
   StatsStream,
   type StatsSubscriber,
   serializedErrorFrame,
@@ -223,7 +225,7 @@ export class ViewerDataPlane {
  * newest frame is kept, and it is written when the socket drains.
  */
 class SseSubscriber implements StatsSubscriber {
-  lastVersion = -1;
+  lastSent: StatsOrder = nothingSeen;
   private blocked = false;
   private pending: Buffer | undefined;
 

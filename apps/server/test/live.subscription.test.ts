@@ -1,7 +1,7 @@
 import type { LiveSession } from '@onair/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
-import { Recorder } from './support/subscriptions';
+import { liveStatsOrderOf, liveVersionOf, Recorder } from './support/subscriptions';
 
 let world: TestEnvironment;
 let server: TestServer;
@@ -22,7 +22,7 @@ describe('live.onUpdate', () => {
       await server.operator.live.start.mutate({ id: live.id });
       const started = await recorder.waitFor((event) => event.data.status === 'LIVE');
       expect(started.data.startedAt).not.toBeNull();
-      expect(Number(started.id)).toBeGreaterThan(Number(recorder.events[0]?.id));
+      expect(liveVersionOf(started.id)).toBeGreaterThan(liveVersionOf(recorder.events[0]?.id ?? ''));
     } finally {
       subscription.unsubscribe();
     }
@@ -52,9 +52,8 @@ describe('live.onUpdate', () => {
       expect(counted.data).toMatchObject({ title: 'Counted live', status: 'LIVE', stats: { peak: 1, unique: 1 } });
       await server.client.viewer.leave.mutate({ liveId: live.id, viewerId: 'watcher' });
       const left = await recorder.waitFor((event) => event.data.id === live.id && event.data.stats.current === 0);
-      // Tracked ids are `<live version>.<stats version>`: the stats part moves forward.
-      const statsVersion = (id: string) => Number(id.split('.')[1]);
-      expect(statsVersion(left.id)).toBeGreaterThan(statsVersion(counted.id));
+      // Tracked ids are `<live version>.<stats epoch>-<stats version>`: the stats part moves forward.
+      expect(liveStatsOrderOf(left.id)).toBeGreaterThan(liveStatsOrderOf(counted.id));
     } finally {
       subscription.unsubscribe();
     }
@@ -76,7 +75,7 @@ describe('live.onUpdate', () => {
     try {
       const ended = await second.waitFor((event) => event.data.status === 'ENDED');
       expect(second.events[0]).toBe(ended);
-      expect(Number(ended.id)).toBeGreaterThan(Number(seen.id));
+      expect(liveVersionOf(ended.id)).toBeGreaterThan(liveVersionOf(seen.id));
     } finally {
       after.unsubscribe();
     }

@@ -3,7 +3,7 @@ import { createOnAirClient } from '@onair/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, type ServerProcess, spawnServer } from './support/process';
 import { createTestEnvironment, operatorToken, type TestEnvironment, type TestServer } from './support/server';
-import { Recorder } from './support/subscriptions';
+import { ascending, Recorder, statsOrderOf } from './support/subscriptions';
 
 let world: TestEnvironment;
 let server: TestServer;
@@ -32,7 +32,7 @@ describe('viewer.onStats', () => {
       expect(snapshot.data).toMatchObject({ liveId, current: 1, peak: 1, unique: 1 });
       await server.client.viewer.join.mutate({ liveId, viewerId: 'second' });
       const next = await recorder.waitFor((event) => event.data.current === 2);
-      expect(Number(next.id)).toBeGreaterThan(Number(snapshot.id));
+      expect(statsOrderOf(next.id)).toBeGreaterThan(statsOrderOf(snapshot.id));
     } finally {
       subscription.unsubscribe();
     }
@@ -54,8 +54,8 @@ describe('viewer.onStats', () => {
       const seconds = (Date.now() - started) / 1_000;
       // The snapshot, then at most one event per 100 ms window (one more for a window boundary).
       expect(recorder.events.length - 1).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 1);
-      const versions = recorder.events.map((event) => Number(event.id));
-      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      const versions = recorder.events.map((event) => statsOrderOf(event.id));
+      expect(versions).toEqual([...versions].sort(ascending));
       expect(recorder.last?.data.current).toBe(500);
     } finally {
       subscription.unsubscribe();
@@ -155,9 +155,9 @@ describe('viewer.onStats across server processes', () => {
       const latest = await recorder.waitFor((event) => event.data.current === 4, 15_000);
       // The first event after the reconnect is already the latest state, newer than anything seen before.
       expect(recorder.events[countAfterReconnect]).toBe(latest);
-      expect(Number(latest.id)).toBeGreaterThan(Number(seen.id));
-      const versions = recorder.events.map((event) => Number(event.id));
-      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      expect(statsOrderOf(latest.id)).toBeGreaterThan(statsOrderOf(seen.id));
+      const versions = recorder.events.map((event) => statsOrderOf(event.id));
+      expect(versions).toEqual([...versions].sort(ascending));
     } finally {
       subscription.unsubscribe();
     }

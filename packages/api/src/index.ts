@@ -10,3 +10,4 @@ export type { Context, ProcedureMeta } from './trpc';
 export { toTRPCError } from './trpc';
 export { StatsStream, type StatsSubscriber } from './viewers/fanout';
 export type { ViewerStats } from './viewers/schema';
+export { nothingSeen, type StatsOrder } from './viewers/stats-order';

@@ -36,3 +36,22 @@ export class Recorder<T> {
     );
   }
 }
+
+/** The order of a tracked stats id `<epoch>-<version>`, as one comparable number. */
+export function statsOrderOf(id: string): bigint {
+  const [epoch = '0', version = '0'] = id.split('-');
+  return BigInt(epoch) * 10n ** 12n + BigInt(version);
+}
+
+/** Ascending, for `Array.prototype.sort`. */
+export const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The live version of a `live.onUpdate` id `<live version>.<stats epoch>-<stats version>`. */
+export function liveVersionOf(id: string): number {
+  return Number(id.split('.')[0]);
+}
+
+/** The stats part of a `live.onUpdate` id, as `statsOrderOf` orders it. */
+export function liveStatsOrderOf(id: string): bigint {
+  return statsOrderOf(id.split('.')[1] ?? '0-0');
+}

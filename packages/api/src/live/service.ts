@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../infra/pagination';
 import { defineChannel, Feed, type RealtimeHub } from '../infra/realtime';
 import { isRedisUnavailable } from '../infra/redis';
 import { emptyViewerStats, type ViewerStats } from '../viewers/schema';
+import { isNewer, nothingSeen, type StatsOrder, statsOrderId } from '../viewers/stats-order';
 import { liveEnded, liveStarted } from './events';
 import {
   type CreateLiveInput,
@@ -27,8 +28,7 @@ export type ViewerStatsReader = (liveIds: string[]) => Promise<Map<string, Viewe
 
 export const noViewerStats: ViewerStatsReader = async () => new Map();
 
-export interface VersionedViewerStats {
-  version: number;
+export interface VersionedViewerStats extends StatsOrder {
   stats: ViewerStats;
 }
 
@@ -118,9 +118,9 @@ export class LiveService {
 
   /**
    * Changes to one live (or to all), viewer counts included, tracked as `<live version>.<stats
-   * version>`. Subscribes first, then sends what the client missed (a followed live's current state;
-   * for all lives, those changed since `lastEventId` and those on air, whose counts moved meanwhile),
-   * then follows both feeds, never sending anything older than what was sent.
+   * epoch>-<stats version>`. Subscribes first, then sends what the client missed (a followed live's
+   * current state; for all lives, those changed since `lastEventId` and those on air, whose counts
+   * moved meanwhile), then follows both feeds, never sending anything older than what was sent.
    */
   async *updates(input: { id?: string | undefined; lastEventId?: string | null | undefined }, signal?: AbortSignal) {
     type Change =
@@ -139,12 +139,12 @@ export class LiveService {
       stopStats();
     };
     try {
-      const sent = new Map<string, { version: number; statsVersion: number; session: LiveSession }>();
-      const emit = (version: number, statsVersion: number, session: LiveSession) => {
-        sent.set(session.id, { version, statsVersion, session });
-        return tracked(`${version}.${statsVersion}`, session);
+      const sent = new Map<string, { version: number; stats: StatsOrder; session: LiveSession }>();
+      const emit = (version: number, stats: StatsOrder, session: LiveSession) => {
+        sent.set(session.id, { version, stats, session });
+        return tracked(`${version}.${statsOrderId(stats)}`, session);
       };
-      for (const row of await this.missed(input)) yield emit(row.version, 0, await this.toSession(row));
+      for (const row of await this.missed(input)) yield emit(row.version, nothingSeen, await this.toSession(row));
 
       for await (const change of feed) {
         if (change.kind === 'live') {
@@ -153,7 +153,7 @@ export class LiveService {
           // Commits can be published out of order across lives, so "already sent" is per live.
           const previous = sent.get(session.id);
           if (previous && previous.version >= version) continue;
-          yield emit(version, previous?.statsVersion ?? 0, session);
+          yield emit(version, previous?.stats ?? nothingSeen, session);
           continue;
         }
         const { liveId } = change.update.stats;
@@ -162,10 +162,10 @@ export class LiveService {
         if (!previous) {
           const row = await liveStore.findById(this.db, liveId);
           if (!row) continue;
-          previous = { version: row.version, statsVersion: 0, session: await this.toSession(row) };
+          previous = { version: row.version, stats: nothingSeen, session: await this.toSession(row) };
         }
-        if (previous.statsVersion >= change.update.version) continue;
-        yield emit(previous.version, change.update.version, { ...previous.session, stats: change.update.stats });
+        if (!isNewer(change.update, previous.stats)) continue;
+        yield emit(previous.version, change.update, { ...previous.session, stats: change.update.stats });
       }
     } finally {
       feed.close();
@@ -329,8 +329,8 @@ function timestampsFor(status: LiveStatus, now: Date): { startedAt?: Date; ended
   return {};
 }
 
-/** The live version of a tracked id `<live version>.<stats version>`. */
+/** The live version of a tracked id `<live version>.<stats epoch>-<stats version>`. */
 function parseVersion(lastEventId: string | null | undefined): number | undefined {
-  const match = lastEventId ? /^(\d{1,15})(\.\d{1,15})?$/.exec(lastEventId) : null;
+  const match = lastEventId ? /^(\d{1,15})(\.\d{1,15}-\d{1,15})?$/.exec(lastEventId) : null;
   return match ? Number(match[1]) : undefined;
 }

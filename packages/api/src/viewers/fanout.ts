@@ -7,6 +7,7 @@ import { type Channel, defineChannel, Feed, type RealtimeHub } from '../infra/re
 import { trackedFrame } from '../infra/sse';
 import type { VersionedStats } from './presence';
 import { type ViewerStats, viewerStatsSchema } from './schema';
+import { isNewer, nothingSeen, type StatsOrder, statsOrderId } from './stats-order';
 
 /** At most this many stats events per second per live and subscriber (on average; bursts of 1.5 absorb late timers). */
 const MAX_EVENTS_PER_SECOND = 10;
@@ -21,7 +22,11 @@ const PUBLISH_BURST = 2;
 /** Subscribers written per turn of the event loop (about 10 ms of socket writes). */
 const WRITE_SLICE = 1_000;
 
-const versionedStatsSchema = z.object({ version: z.number().int().nonnegative(), stats: viewerStatsSchema });
+const versionedStatsSchema = z.object({
+  epoch: z.number().int().nonnegative(),
+  version: z.number().int().nonnegative(),
+  stats: viewerStatsSchema,
+});
 
 /** Changes of one live, for its subscribers on every instance. */
 const liveStatsChannel = (liveId: string): Channel<VersionedStats> =>
@@ -55,7 +60,7 @@ export class StatsPublisher {
   changed(current: VersionedStats): void {
     for (const coalescer of [this.perLive, this.overview]) {
       const waiting = coalescer.pending(current.stats.liveId);
-      if (!waiting || waiting.version < current.version) coalescer.push(current.stats.liveId, current);
+      if (!waiting || isNewer(current, waiting)) coalescer.push(current.stats.liveId, current);
     }
   }
 
@@ -74,8 +79,8 @@ export class StatsPublisher {
 
 /** One local subscriber of a live's stats: an SSE response of the data plane, or a tRPC subscription. */
 export interface StatsSubscriber {
-  /** The version last sent, so nothing older or repeated is ever sent. */
-  lastVersion: number;
+  /** The stats last sent, so nothing older or repeated is ever sent. */
+  lastSent: StatsOrder;
   /** `frame` is the tracked SSE frame, serialized once per update for all subscribers. */
   send(update: VersionedStats, frame: Buffer): void;
 }
@@ -84,7 +89,7 @@ interface LiveGroup {
   subscribers: Set<StatsSubscriber>;
   latest: VersionedStats | undefined;
   /** The SSE frame of `latest`, serialized once however many slices and subscribers it goes to. */
-  frame: { version: number; bytes: Buffer } | undefined;
+  frame: { of: VersionedStats; bytes: Buffer } | undefined;
   listening: Promise<() => void>;
 }
 
@@ -146,7 +151,7 @@ export class StatsFanout {
     try {
       await group.listening;
       const current = await this.snapshot(liveId);
-      const latest = group.latest && group.latest.version > current.version ? group.latest : current;
+      const latest = group.latest && isNewer(group.latest, current) ? group.latest : current;
       if (group.subscribers.has(subscriber)) deliver(subscriber, latest, encode(latest));
     } catch (error) {
       release();
@@ -164,7 +169,7 @@ export class StatsFanout {
 
   private received(liveId: string, update: VersionedStats): void {
     const group = this.groups.get(liveId);
-    if (!group || (group.latest && group.latest.version >= update.version)) return;
+    if (!group || (group.latest && !isNewer(update, group.latest))) return;
     group.latest = update;
     this.coalescer.push(liveId, true);
   }
@@ -183,7 +188,7 @@ export class StatsFanout {
   private writeSlice(group: LiveGroup, subscribers: StatsSubscriber[], start: number): void {
     const latest = group.latest;
     if (!latest) return;
-    if (group.frame?.version !== latest.version) group.frame = { version: latest.version, bytes: encode(latest) };
+    if (group.frame?.of !== latest) group.frame = { of: latest, bytes: encode(latest) };
     const frame = group.frame.bytes;
     const end = Math.min(start + WRITE_SLICE, subscribers.length);
     for (let index = start; index < end; index++) {
@@ -208,12 +213,12 @@ export class StatsFanout {
 }
 
 function encode(update: VersionedStats): Buffer {
-  return Buffer.from(trackedFrame(String(update.version), JSON.stringify(update.stats)));
+  return Buffer.from(trackedFrame(statsOrderId(update), JSON.stringify(update.stats)));
 }
 
 function deliver(subscriber: StatsSubscriber, update: VersionedStats, frame: Buffer): void {
-  if (subscriber.lastVersion >= update.version) return;
-  subscriber.lastVersion = update.version;
+  if (!isNewer(update, subscriber.lastSent)) return;
+  subscriber.lastSent = update;
   subscriber.send(update, frame);
 }
 
@@ -238,8 +243,8 @@ export class StatsStream implements AsyncIterable<TrackedEnvelope<ViewerStats>> 
   async *[Symbol.asyncIterator](): AsyncIterator<TrackedEnvelope<ViewerStats>> {
     const latest = new Feed<VersionedStats>(this.signal, 'latest');
     try {
-      latest.unlisten = await this.deliverTo({ lastVersion: -1, send: (update) => latest.push(update) });
-      for await (const update of latest) yield tracked(String(update.version), update.stats);
+      latest.unlisten = await this.deliverTo({ lastSent: nothingSeen, send: (update) => latest.push(update) });
+      for await (const update of latest) yield tracked(statsOrderId(update), update.stats);
     } finally {
       latest.close();
     }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { liveKey, readLua, redisKey } from '../infra/redis';
 import type { ViewerStats } from './schema';
+import type { StatsOrder } from './stats-order';
 import type { TimelinePoint } from './tables';
 
 const scripts = {
@@ -10,10 +11,12 @@ const scripts = {
   sweep: readLua(new URL('./lua/sweep.lua', import.meta.url)),
 };
 
-/** Stats with the per-live version that orders them (the tracked id of `viewer.onStats`). */
-export interface VersionedStats {
+/**
+ * Stats with what orders them: the live's stats epoch (when Redis first held them) and the version
+ * within it. An epoch changes only when Redis lost the live's stats and they were born again.
+ */
+export interface VersionedStats extends StatsOrder {
   stats: ViewerStats;
-  version: number;
 }
 
 export type PresenceOutcome =
@@ -28,7 +31,7 @@ type ScriptReply = (string | number | null)[];
  * so each Lua script touches one slot and also runs on a Redis Cluster:
  * - `status`   the live domain's mirror of the live's status (LIVE, ENDED, ...)
  * - `present`  sorted set viewerId -> last seen (ms, Redis clock)
- * - `stats`    hash current, peak, unique, version, updatedAt
+ * - `stats`    hash current, peak, unique, version, updatedAt, epoch
  * - `hll`      HyperLogLog of every viewer that ever joined
  * - `timeline` hash epoch second -> count at the end of that second (seconds with changes only)
  * One global sorted set lists the lives that may have viewers, so the sweeper never scans keys.
@@ -56,24 +59,17 @@ export class PresenceStore {
 
   async join(liveId: string, viewerId: string): Promise<PresenceOutcome> {
     const k = this.keys(liveId);
-    // Both commands leave in one write (auto-pipelining), the script first: the active-lives set is a
-    // global key, outside the live's slot, so it cannot be touched by the script itself. Bumping the
-    // score (not setting it) lets the sweeper drop a live only if no join came since it looked; a
-    // bump for a join that changed nothing is harmless.
-    const reloads = scripts.join.reloads;
-    const [reply] = await Promise.all([
-      scripts.join.run(
-        this.redis,
-        [k.status, k.present, k.stats, k.hll, k.timeline],
-        [viewerId],
-      ) as Promise<ScriptReply>,
-      this.redis.zincrby(this.activeKey, 1, liveId),
-    ]);
+    const reply = (await scripts.join.run(
+      this.redis,
+      [k.status, k.present, k.stats, k.hll, k.timeline],
+      [viewerId],
+    )) as ScriptReply;
     const outcome = toOutcome(liveId, reply);
-    // Redis had lost the script: the bump ran before the join, so bump again now it is done.
-    if (scripts.join.reloads !== reloads && outcome.outcome === 'ok' && outcome.changed) {
-      await this.redis.zincrby(this.activeKey, 1, liveId);
-    }
+    // The active-lives set is a global key, outside the live's slot, so the script cannot touch it:
+    // bumped after a join that added a viewer, and only then (a join refused, to an unknown live
+    // say, leaves it alone). Bumping the score, not setting it, lets the sweeper drop a live only
+    // if no join came since it looked.
+    if (outcome.outcome === 'ok' && outcome.changed) await this.redis.zincrby(this.activeKey, 1, liveId);
     return outcome;
   }
 
@@ -119,7 +115,7 @@ export class PresenceStore {
   async read(liveIds: string[]): Promise<Map<string, VersionedStats>> {
     const pipeline = this.redis.pipeline();
     for (const liveId of liveIds)
-      pipeline.hmget(this.keys(liveId).stats, 'current', 'peak', 'unique', 'version', 'updatedAt');
+      pipeline.hmget(this.keys(liveId).stats, 'current', 'peak', 'unique', 'version', 'updatedAt', 'epoch');
     const replies = (await pipeline.exec()) ?? [];
     const found = new Map<string, VersionedStats>();
     replies.forEach(([error, values], index) => {
@@ -169,6 +165,7 @@ export class PresenceStore {
     const now = Date.now();
     const results = await this.redis
       .multi()
+      .hsetnx(k.stats, 'epoch', now)
       .hset(k.stats, { current: 0, updatedAt: now })
       .hincrby(k.stats, 'version', 1)
       .del(k.present)
@@ -176,7 +173,7 @@ export class PresenceStore {
       .pexpire(k.hll, keepMs)
       .pexpire(k.timeline, keepMs)
       .zrem(this.activeKey, liveId)
-      .hmget(k.stats, 'current', 'peak', 'unique', 'version', 'updatedAt')
+      .hmget(k.stats, 'current', 'peak', 'unique', 'version', 'updatedAt', 'epoch')
       .exec();
     const stats = results?.at(-1)?.[1] as (string | null)[] | undefined;
     return stats ? toVersionedStats(liveId, stats) : undefined;
@@ -189,10 +186,11 @@ function toOutcome(liveId: string, reply: ScriptReply): PresenceOutcome {
   return { outcome: 'ok', changed: reply[1] === 1, current: toVersionedStats(liveId, reply.slice(2)) };
 }
 
-/** [current, peak, unique, version, updatedAt] as Redis returns them (strings, or null when unset). */
+/** [current, peak, unique, version, updatedAt, epoch] as Redis returns them (strings, or null when unset). */
 function toVersionedStats(liveId: string, fields: (string | number | null | undefined)[]): VersionedStats {
-  const [current, peak, unique, version, updatedAt] = fields.map((field) => Number(field ?? 0));
+  const [current, peak, unique, version, updatedAt, epoch] = fields.map((field) => Number(field ?? 0));
   return {
+    epoch: epoch ?? 0,
     version: version ?? 0,
     stats: {
       liveId,

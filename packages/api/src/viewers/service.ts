@@ -99,9 +99,9 @@ export class ViewerService {
     const found = live.get(liveId);
     if (found) return found;
     const [summary] = await this.db.select().from(viewerSummaries).where(eq(viewerSummaries.liveId, liveId));
-    if (summary) return { version: 0, stats: summaryStats(summary) };
+    if (summary) return { epoch: 0, version: 0, stats: summaryStats(summary) };
     if (!(await this.liveStatus(liveId))) throw new NotFoundError('live', liveId);
-    return { version: 0, stats: emptyViewerStats(liveId, new Date()) };
+    return { epoch: 0, version: 0, stats: emptyViewerStats(liveId, new Date()) };
   }
 
   /** Stats of many lives at once (the live domain's lists), without failing on unknown ids. */

@@ -1,7 +1,7 @@
 -- Leave: the viewer stops being present. Always accepted; a no-op when the viewer is absent or the
 -- live is not LIVE (after the end the audience is frozen).
 -- KEYS: status, present, stats, timeline    ARGV: viewerId
--- Returns {1, removed, current, peak, unique, version, updatedAt}
+-- Returns {1, removed, current, peak, unique, version, updatedAt, epoch}
 local removed = 0
 if redis.call('GET', KEYS[1]) == 'LIVE' then
   removed = redis.call('ZREM', KEYS[2], ARGV[1])
@@ -15,5 +15,5 @@ if redis.call('GET', KEYS[1]) == 'LIVE' then
     redis.call('HSET', KEYS[4], math.floor(now / 1000), current)
   end
 end
-local stats = redis.call('HMGET', KEYS[3], 'current', 'peak', 'unique', 'version', 'updatedAt')
-return {1, removed, stats[1], stats[2], stats[3], stats[4], stats[5]}
+local stats = redis.call('HMGET', KEYS[3], 'current', 'peak', 'unique', 'version', 'updatedAt', 'epoch')
+return {1, removed, stats[1], stats[2], stats[3], stats[4], stats[5], stats[6]}
