@@ -20,4 +20,6 @@ await build({
 });
 // Files read at start, next to the bundle: migrations (see openDatabase), Lua scripts (see readLua).
 cpSync('../../packages/api/src/infra/db/migrations', 'dist/migrations', { recursive: true });
-cpSync('../../packages/api/src/viewers/lua', 'dist/lua', { recursive: true });
+// Every domain's scripts share one folder in dist/ (their names differ).
+for (const domain of ['viewers', 'live'])
+  cpSync(`../../packages/api/src/${domain}/lua`, 'dist/lua', { recursive: true });

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createOperatorCheck } from './auth';
 import { DemoAudiences } from './demo/service';
+import { RedisDataLossWatch } from './infra/data-loss';
 import { type DatabaseHandle, openDatabase } from './infra/db/client';
 import type { Env } from './infra/env';
 import { EventConsumer, type EventConsumerOptions } from './infra/event-consumer';
@@ -12,7 +13,7 @@ import { OutboxRelay } from './infra/outbox/relay';
 import { registerQueueMetrics } from './infra/queue-metrics';
 import { RealtimeHub } from './infra/realtime';
 import { closeRedis, createRedis, readyWithin, redisKey } from './infra/redis';
-import { liveEnded } from './live/events';
+import { liveEnded, liveStarted } from './live/events';
 import { LiveService } from './live/service';
 import { LiveStatusMirror } from './live/status-mirror';
 import { SimulatedFaults } from './short-video/faults';
@@ -83,7 +84,13 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
   if (!(await readyWithin(redis, 5_000)))
     logger.error({ redis: new URL(env.REDIS_URL).host }, 'Redis does not answer; serving degraded until it does');
   const metrics = createMetrics();
-  const realtime = new RealtimeHub(redis, connect('subscriber', 'realtime'), env.REDIS_PREFIX, logger);
+  const realtime = new RealtimeHub(
+    redis,
+    connect('subscriber', 'realtime'),
+    env.REDIS_PREFIX,
+    logger,
+    env.REDIS_COMMAND_TIMEOUT_MS,
+  );
   const outbox = new Outbox();
   const eventStream = redisKey(env.REDIS_PREFIX, 'events');
   const relay = new OutboxRelay({
@@ -109,7 +116,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
   };
 
   // Domains
-  const statusMirror = new LiveStatusMirror(redis, env.REDIS_PREFIX, logger);
+  const statusMirror = new LiveStatusMirror(redis, env.REDIS_PREFIX);
   const live = new LiveService({ db: database.db, outbox, statusMirror, realtime, logger });
   const presence = new PresenceStore(redis, env.REDIS_PREFIX);
   const statsPublisher = new StatsPublisher(realtime, logger);
@@ -132,6 +139,9 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     (liveId) => live.statusForViewers(liveId),
     env.VIEWER_TTL_MS,
   );
+  consumerFor('live-status')
+    .on(liveStarted, ({ liveId }) => live.mirrorStatus(liveId, 'LIVE'))
+    .on(liveEnded, ({ liveId }) => live.mirrorStatus(liveId, 'ENDED'));
   consumerFor('viewers').on(liveEnded, ({ liveId }) => viewers.freeze(liveId));
 
   // Short videos: made from `live.ended` by BullMQ workers, in this process or in worker processes.
@@ -169,6 +179,13 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     logger,
     intervalMs: env.SHORT_VIDEO_RECONCILE_MS,
   });
+  const dataLossWatch = new RedisDataLossWatch(
+    redis,
+    env.REDIS_PREFIX,
+    // Lost jobs and events are repaired now rather than at the next period of the reconciler.
+    () => reconciler.reconcile({ graceMs: 0 }),
+    logger,
+  );
   const shortVideoMetrics = createShortVideoMetrics(metrics.registry);
   let shortVideoWorker: ShortVideoWorker | undefined;
   const startWorker = () => {
@@ -222,13 +239,14 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       for (const consumer of consumers) consumer.start();
       sweeper.start();
       reconciler.start();
+      dataLossWatch.start();
       if (env.WORKER === 'inline') startWorker();
     },
     startWorker,
     reconcileShortVideos: () => reconciler.reconcile(),
     async close() {
       // The worker first, while Redis and the database still answer: it finishes or hands back its jobs.
-      await settledWithin(8_000, [shortVideoWorker?.stop(), reconciler.stop()]);
+      await settledWithin(8_000, [shortVideoWorker?.stop(), reconciler.stop(), dataLossWatch.stop()]);
       await Promise.allSettled([relay.stop(), sweeper.stop(), ...consumers.map((consumer) => consumer.stop())]);
       await demo.close();
       statsPublisher.close();

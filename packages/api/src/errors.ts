@@ -15,7 +15,8 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'precondition-failed'
   | 'too-many-requests'
-  | 'unavailable';
+  | 'unavailable'
+  | 'lagging';
 
 export class NotFoundError extends DomainError {
   readonly kind = 'not-found';
@@ -80,6 +81,18 @@ export class UnavailableError extends DomainError {
     options?: { cause?: unknown },
   ) {
     super(`${dependency} is unavailable right now; retry shortly`, options);
+  }
+}
+
+/**
+ * A subscriber that fell too far behind to be caught up in memory: its stream ends with a retryable
+ * error, and its client reconnects and resumes from its last event id.
+ */
+export class SubscriberLaggingError extends DomainError {
+  readonly kind = 'lagging';
+  override name = 'SubscriberLaggingError';
+  constructor() {
+    super('This subscriber fell too far behind; reconnect to resume from the last event id');
   }
 }
 

@@ -42,6 +42,8 @@ const codeOf: Record<DomainErrorKind, TRPCError['code']> = {
   'precondition-failed': 'PRECONDITION_FAILED',
   'too-many-requests': 'TOO_MANY_REQUESTS',
   unavailable: 'SERVICE_UNAVAILABLE',
+  // Retryable for tRPC's clients, which reconnect and resume.
+  lagging: 'SERVICE_UNAVAILABLE',
 };
 
 /**

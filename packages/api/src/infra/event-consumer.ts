@@ -52,7 +52,7 @@ export class EventConsumer {
   private readonly handled: Counter<'group' | 'type' | 'outcome'> | undefined;
 
   constructor(options: EventConsumerOptions) {
-    this.options = { claimIdleMs: 30_000, blockMs: 1_000, maxDeliveries: 10, concurrency: 1, ...options };
+    this.options = { claimIdleMs: 5_000, blockMs: 1_000, maxDeliveries: 10, concurrency: 1, ...options };
     if (options.registry) {
       this.handled =
         (options.registry.getSingleMetric('onair_events_handled_total') as Counter<'group' | 'type' | 'outcome'>) ??
@@ -99,7 +99,7 @@ export class EventConsumer {
       try {
         await this.ensureGroup();
         while (this.running) {
-          if (Date.now() - this.lastClaim >= Math.min(this.options.claimIdleMs, 5_000)) await this.reclaim();
+          if (Date.now() - this.lastClaim >= Math.min(this.options.claimIdleMs, 1_000)) await this.reclaim();
           await this.readNew();
         }
       } catch (error) {

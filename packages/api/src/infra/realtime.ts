@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { redisKey } from './redis';
+import { SubscriberLaggingError } from '../errors';
+import { RedisTimeoutError, redisKey } from './redis';
 
 /** A pub/sub topic and the schema of its messages. */
 export interface Channel<T> {
@@ -34,6 +35,8 @@ export class RealtimeHub {
     private readonly subscriber: Redis,
     private readonly prefix: string,
     private readonly logger: Logger,
+    /** A subscription Redis has not confirmed by then fails as unavailable (a hung Redis). */
+    private readonly subscribeTimeoutMs: number,
   ) {
     subscriber.on('message', (redisChannel: string, message: string) => this.deliver(redisChannel, message));
   }
@@ -60,11 +63,25 @@ export class RealtimeHub {
     }
     const entry = listener as Listener;
     topic.listeners.add(entry);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await topic.subscribed;
+      await Promise.race([
+        topic.subscribed,
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new RedisTimeoutError(`Redis did not confirm a subscription within ${this.subscribeTimeoutMs} ms`),
+              ),
+            this.subscribeTimeoutMs,
+          );
+        }),
+      ]);
     } catch (error) {
       this.remove(name, entry);
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
     return () => this.remove(name, entry);
   }
@@ -134,7 +151,7 @@ export class Feed<T> implements AsyncIterable<T> {
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     try {
       while (!this.closed && !this.signal?.aborted) {
-        if (this.overflowed) throw new Error('subscriber fell too far behind; reconnect to resume');
+        if (this.overflowed) throw new SubscriberLaggingError();
         if (this.buffer.length > 0) {
           yield this.buffer.shift() as T;
           continue;

@@ -220,8 +220,13 @@ export class LiveService {
   /** The status of a live for the viewers domain, refreshing the Redis mirror it reads. */
   async statusForViewers(id: string): Promise<LiveStatus | undefined> {
     const row = await liveStore.findById(this.db, id);
-    if (row) await this.statusMirror.fill(id, row.status);
+    if (row) await this.statusMirror.advance(id, row.status);
     return row?.status;
+  }
+
+  /** On `live.started` and `live.ended`: the mirror catches up with a transition it may have missed. */
+  async mirrorStatus(id: string, status: LiveStatus): Promise<void> {
+    await this.statusMirror.advance(id, status);
   }
 
   private async apply(id: string, action: LiveAction): Promise<LiveSession> {
@@ -238,7 +243,10 @@ export class LiveService {
     });
     // Mirror before announcing, so the viewers' scripts refuse joins after the end before anyone
     // hears of it; repeated even when unchanged, so a retried start or end repairs a failed write.
-    await this.statusMirror.set(id, result.row.status);
+    // With Redis away the transition still stands: its event, relayed once Redis answers, repairs it.
+    await this.statusMirror.advance(id, result.row.status).catch((error: unknown) => {
+      this.logger.error({ err: error, liveId: id, status: result.row.status }, 'live status not mirrored to Redis yet');
+    });
     if (result.changed) this.outbox.committed();
     const session = await this.toSession(result.row, 'if-available');
     if (result.changed) await this.broadcast(result.row.version, session);

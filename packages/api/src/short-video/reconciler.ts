@@ -70,18 +70,22 @@ export class ShortVideoReconciler {
     }, delayMs);
   }
 
-  async reconcile(): Promise<ReconcileReport> {
+  /**
+   * One pass now. `graceMs: 0` after Redis lost its data: no event or job is in flight any more, so
+   * even the most recent lives and videos are repaired at once.
+   */
+  async reconcile({ graceMs = this.options.graceMs }: { graceMs?: number } = {}): Promise<ReconcileReport> {
     const report: ReconcileReport = { created: 0, enqueued: 0, requeued: 0, failed: 0 };
-    await this.createMissingVideos(report);
-    await this.repairJobs(report);
+    await this.createMissingVideos(report, graceMs);
+    await this.repairJobs(report, graceMs);
     if (report.created + report.enqueued + report.requeued + report.failed > 0) {
       this.options.logger.warn({ ...report }, 'short-video reconciliation repaired the pipeline');
     }
     return report;
   }
 
-  private async createMissingVideos(report: ReconcileReport): Promise<void> {
-    const { service, endedLives, batchSize, lookbackMs, graceMs } = this.options;
+  private async createMissingVideos(report: ReconcileReport, graceMs: number): Promise<void> {
+    const { service, endedLives, batchSize, lookbackMs } = this.options;
     const endedSince = new Date(Date.now() - lookbackMs);
     const settledBefore = Date.now() - graceMs;
     let after: { endedAt: string; liveId: string } | undefined;
@@ -98,8 +102,8 @@ export class ShortVideoReconciler {
     }
   }
 
-  private async repairJobs(report: ReconcileReport): Promise<void> {
-    const { service, batchSize, graceMs } = this.options;
+  private async repairJobs(report: ReconcileReport, graceMs: number): Promise<void> {
+    const { service, batchSize } = this.options;
     const settledBefore = Date.now() - graceMs;
     let afterId: string | undefined;
     for (;;) {

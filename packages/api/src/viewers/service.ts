@@ -35,6 +35,8 @@ export class ViewerService {
   private readonly keepAfterEndMs: number;
   readonly fanout: StatsFanout;
   private readonly counters: Record<'joins' | 'leaves' | 'expiries', Counter>;
+  /** Ids that named no live a moment ago: a flood of joins to made-up ids costs no query. */
+  private readonly unknownLives = new NegativeCache(10_000, 10_000);
 
   /** Read by every short-video job: prepared, so one round trip (postgres.js describes unprepared queries first). */
   private readonly frozenTimeline;
@@ -61,6 +63,7 @@ export class ViewerService {
   }
 
   async join(liveId: string, viewerId: string): Promise<{ joined: boolean; stats: ViewerStats }> {
+    this.unknownLives.check(liveId);
     let result = await this.presence.join(liveId, viewerId);
     if (result.outcome === 'unknown-live') {
       await this.requireLive(liveId);
@@ -72,6 +75,7 @@ export class ViewerService {
   }
 
   async heartbeat(liveId: string, viewerId: string): Promise<{ stats: ViewerStats }> {
+    this.unknownLives.check(liveId);
     let result = await this.presence.heartbeat(liveId, viewerId);
     if (result.outcome === 'unknown-live') {
       await this.requireLive(liveId);
@@ -163,9 +167,36 @@ export class ViewerService {
   /** Status unknown to Redis: ask the live domain (which refreshes the mirror) or refuse. */
   private async requireLive(liveId: string): Promise<void> {
     const status = await this.liveStatus(liveId);
-    if (!status) throw new NotFoundError('live', liveId);
+    if (!status) {
+      this.unknownLives.add(liveId);
+      throw new NotFoundError('live', liveId);
+    }
     if (status !== 'LIVE') throw notLive(liveId, status);
     this.logger.debug({ liveId }, 'live status mirror refreshed');
+  }
+}
+
+/** Ids known not to exist, each for `ttlMs`, at most `capacity` of them (the oldest go first). */
+class NegativeCache {
+  private readonly expiries = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly capacity: number,
+  ) {}
+
+  add(id: string): void {
+    this.expiries.delete(id);
+    this.expiries.set(id, Date.now() + this.ttlMs);
+    if (this.expiries.size > this.capacity) this.expiries.delete(this.expiries.keys().next().value as string);
+  }
+
+  /** Throws NOT_FOUND for an id known not to exist. */
+  check(id: string): void {
+    const expiry = this.expiries.get(id);
+    if (expiry === undefined) return;
+    if (expiry > Date.now()) throw new NotFoundError('live', id);
+    this.expiries.delete(id);
   }
 }
 

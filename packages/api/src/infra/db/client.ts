@@ -42,7 +42,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder;
   if (options.databaseUrl) {
-    const client = postgres(options.databaseUrl, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+    const client = postgres(options.databaseUrl, { max: 10, onnotice: () => {}, connect_timeout: 5 });
     const db = drizzlePostgres(client);
     // Several processes (API, workers) may start together: one migrates at a time.
     const lock = await client.reserve();
