@@ -12,6 +12,8 @@ import { redisKey } from './redis';
 export class RedisDataLossWatch {
   private readonly key: string;
   private seen: string | undefined;
+  /** A loss was noticed and its repair has not succeeded yet: it is tried again at every check. */
+  private repairPending = false;
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
 
@@ -40,8 +42,9 @@ export class RedisDataLossWatch {
 
   private readonly check = (): void => {
     this.checking ??= this.compare()
-      .catch(() => {
-        // Redis does not answer: the next check (or its return) tells.
+      .catch((error: unknown) => {
+        // Redis does not answer (the next check, or its return, tells), or the repair failed.
+        if (this.repairPending) this.logger.warn({ err: error }, 'repair after Redis data loss failed; retrying');
       })
       .finally(() => {
         this.checking = undefined;
@@ -53,10 +56,13 @@ export class RedisDataLossWatch {
     // SET NX GET: writes our marker if there is none, and returns the one there was.
     const previous = await this.redis.set(this.key, marker, 'NX', 'GET');
     const current = previous ?? marker;
-    const lost = this.seen !== undefined && current !== this.seen;
+    if (this.seen !== undefined && current !== this.seen) {
+      this.logger.warn('Redis lost its data (restart, failover or flush); repairing what depended on it');
+      this.repairPending = true;
+    }
     this.seen = current;
-    if (!lost) return;
-    this.logger.warn('Redis lost its data (restart, failover or flush); repairing what depended on it');
+    if (!this.repairPending) return;
     await this.onLoss();
+    this.repairPending = false;
   }
 }
