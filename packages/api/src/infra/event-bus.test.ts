@@ -45,13 +45,14 @@ describe('outbox relay and event consumers', () => {
     await database.close();
   });
 
-  const consumer = (group: string, claimIdleMs = 30_000) => {
+  /** A consumer with the production defaults, unless the test shortens how long a claim waits. */
+  const consumer = (group: string, claimIdleMs?: number) => {
     const created = new EventConsumer({
       redis: redis.connect(),
       streamKey: stream,
       group,
       logger: silentLogger,
-      claimIdleMs,
+      ...(claimIdleMs === undefined ? {} : { claimIdleMs }),
       blockMs: 100,
     });
     consumers.push(created);
@@ -119,6 +120,30 @@ describe('outbox relay and event consumers', () => {
       })
       .start();
     await vi.waitFor(() => expect(handled).toEqual([0]), { timeout: 10_000 });
+  });
+
+  it('reclaims the event a dead consumer held within 10 s, with the default settings', async () => {
+    let taken = 0;
+    const handled: number[] = [];
+    const doomed = consumer('default-claim').on(somethingHappened, async () => {
+      taken++;
+      // Dies holding the event: never acknowledges, never fails.
+      void doomed.stop();
+      await new Promise(() => {});
+    });
+    doomed.start();
+    relay.start();
+    await commit(1);
+    await vi.waitFor(() => expect(taken).toBe(1), { timeout: 5_000 });
+    const diedAt = Date.now();
+
+    consumer('default-claim')
+      .on(somethingHappened, async ({ n }) => {
+        handled.push(n);
+      })
+      .start();
+    await vi.waitFor(() => expect(handled).toEqual([0]), { timeout: 10_000, interval: 50 });
+    expect(Date.now() - diedAt).toBeLessThan(10_000);
   });
 
   it('handles events side by side with a concurrency above 1, and acknowledges every one', async () => {
