@@ -86,6 +86,9 @@ export async function startOnAir(options: OnAirStartOptions): Promise<OnAirServe
     OPERATOR_TOKEN: token,
     VIEWER_TTL_MS: String(3_600_000),
     WORKER: 'off',
+    // Every subscriber of the fan-out runs comes from one address: the per-address cap is for the field.
+    SSE_MAX_STREAMS_PER_ADDRESS: '20000',
+    SSE_MAX_STREAMS: '20000',
   };
   const script =
     options.kind === 'data-plane'

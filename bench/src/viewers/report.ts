@@ -55,8 +55,8 @@ function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
       int(ou.joinsPerSec),
       int(bu.joinsPerSec),
       ratio(unbatchedRatio),
-      '≥ 0.5× bare unbatched',
-      verdict(unbatchedRatio >= 0.5),
+      '≥ 0.6× bare unbatched',
+      verdict(unbatchedRatio >= 0.6),
     ]),
     row([
       `batched ×${ob.batch} (\`?batch=1\`; joins/s, not requests/s)`,
