@@ -117,7 +117,17 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
 
   // Domains
   const statusMirror = new LiveStatusMirror(redis, env.REDIS_PREFIX);
-  const live = new LiveService({ db: database.db, outbox, statusMirror, realtime, logger });
+  // The live domain reads viewer counts through ports, never the viewers' internals (the viewers
+  // service is built next; the ports are only called once everything is wired).
+  const live = new LiveService({
+    db: database.db,
+    outbox,
+    statusMirror,
+    realtime,
+    logger,
+    viewerStats: (liveIds) => viewers.statsOf(liveIds),
+    watchViewerStats: (listener) => realtime.listen(allStatsChannel, listener),
+  });
   const presence = new PresenceStore(redis, env.REDIS_PREFIX);
   const statsPublisher = new StatsPublisher(realtime, logger);
   const viewers: ViewerService = new ViewerService({
@@ -129,9 +139,6 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     logger,
     registry: metrics.registry,
   });
-  // The live domain reads viewer counts through ports, never the viewers' internals.
-  live.viewerStats = (liveIds) => viewers.statsOf(liveIds);
-  live.watchViewerStats = (listener) => realtime.listen(allStatsChannel, listener);
   const sweeper = new Sweeper(viewers, env.VIEWER_TTL_MS, logger);
   const demo = new DemoAudiences(
     env.ENABLE_SIMULATOR,

@@ -26,8 +26,6 @@ import type { LiveRow } from './tables';
 /** How the live domain reads viewer counts without knowing how the viewers domain keeps them. */
 export type ViewerStatsReader = (liveIds: string[]) => Promise<Map<string, ViewerStats>>;
 
-export const noViewerStats: ViewerStatsReader = async () => new Map();
-
 export interface VersionedViewerStats extends StatsOrder {
   stats: ViewerStats;
 }
@@ -44,7 +42,9 @@ export interface LiveServiceDeps {
   statusMirror: LiveStatusMirror;
   realtime: RealtimeHub;
   logger: Logger;
-  viewerStats?: ViewerStatsReader;
+  /** The viewers domain's counts, read through these ports only. */
+  viewerStats: ViewerStatsReader;
+  watchViewerStats: ViewerStatsWatcher;
   now?: () => Date;
 }
 
@@ -55,8 +55,8 @@ export class LiveService {
   private readonly realtime: RealtimeHub;
   private readonly logger: Logger;
   private readonly now: () => Date;
-  viewerStats: ViewerStatsReader;
-  watchViewerStats: ViewerStatsWatcher = async () => () => {};
+  private readonly viewerStats: ViewerStatsReader;
+  private readonly watchViewerStats: ViewerStatsWatcher;
 
   constructor(deps: LiveServiceDeps) {
     this.db = deps.db;
@@ -64,7 +64,8 @@ export class LiveService {
     this.statusMirror = deps.statusMirror;
     this.realtime = deps.realtime;
     this.logger = deps.logger;
-    this.viewerStats = deps.viewerStats ?? noViewerStats;
+    this.viewerStats = deps.viewerStats;
+    this.watchViewerStats = deps.watchViewerStats;
     this.now = deps.now ?? (() => new Date());
   }
 
