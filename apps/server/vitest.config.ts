@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-/** No OnAir server and no database: the `pnpm dev` script's logic and the deployment files. */
-const fast = ['test/dev-script.test.ts', 'test/deployment.test.ts'];
+/** No OnAir server, no database, no slow child process: the `pnpm dev` script's logic. */
+const fast = ['test/dev-script.test.ts'];
 /** Tests that start further OnAir processes (servers, workers) and kill them. */
 const processes = ['test/viewers.realtime.test.ts', 'test/short-video.recovery.test.ts'];
 
@@ -12,8 +12,9 @@ const processes = ['test/viewers.realtime.test.ts', 'test/short-video.recovery.t
  */
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    // Hooks and file fixtures start servers and databases: on a loaded 2-core machine that takes seconds.
+    // A file fixture (the file's server) is set up inside the first test that uses it, and hooks start
+    // servers and databases: on a loaded 2-core machine that takes seconds, at worst tens of seconds.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 60_000,
     projects: [
