@@ -16,8 +16,11 @@ export default defineConfig({
           name: 'integration',
           include: integration,
           globalSetup: ['test/global-setup.ts'],
-          // A file fixture (the PGlite database) is set up inside the first test that uses it.
-          testTimeout: 60_000,
+          // The file's PGlite is loaded (WebAssembly compiled, data directory unpacked) inside the
+          // first test or hook that uses it: 2 s on a quiet machine, 70 s was seen with six busy loops
+          // beside other developers' builds. A backstop, not a wait on a condition.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
     ],
