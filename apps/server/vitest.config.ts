@@ -2,13 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 /** No OnAir server, no database, no slow child process: the `pnpm dev` script's logic. */
 const fast = ['test/dev-script.test.ts'];
-/** Tests that start further OnAir processes (servers, workers) and kill them. */
-const processes = ['test/viewers.realtime.test.ts', 'test/short-video.recovery.test.ts'];
+/**
+ * Tests that start further OnAir processes (servers, workers) and kill them, and the simulator's,
+ * whose viewers must heartbeat on time: they get the machine to themselves, one file at a time.
+ */
+const processes = ['test/viewers.realtime.test.ts', 'test/short-video.recovery.test.ts', 'test/simulator.test.ts'];
 
 /**
  * Three projects, run one after the other (groupOrder): `fast` in seconds; `integration`, in-process
  * servers, two files at a time (each file has its own database and REDIS_PREFIX); `processes`, one
- * file at a time, since they measure cross-process delivery in real time.
+ * file at a time, since they measure delivery and heartbeats in real time.
  */
 export default defineConfig({
   test: {
