@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+import { describe, expect, vi } from 'vitest';
+import { onAirTest } from './support/fixtures';
 
-let world: TestEnvironment;
-let enabled: TestServer;
-
-beforeAll(async () => {
-  world = await createTestEnvironment('pglite');
-  enabled = await world.start({ ENABLE_SIMULATOR: 'on', VIEWER_TTL_MS: '3000' });
-});
-afterAll(() => world.cleanup());
+const test = onAirTest({ env: { ENABLE_SIMULATOR: 'on', VIEWER_TTL_MS: '3000' } });
 
 describe('demo audiences (ENABLE_SIMULATOR)', () => {
-  it('starts simulated viewers on a LIVE live and makes them leave when stopped', async () => {
+  test('starts simulated viewers on a LIVE live and makes them leave when stopped', async ({ server: enabled }) => {
     const live = await enabled.operator.live.create.mutate({ title: 'Demo' });
     await enabled.operator.live.start.mutate({ id: live.id });
     const started = await enabled.operator.demo.startAudience.mutate({ liveId: live.id, audience: 30, rampSeconds: 1 });
@@ -27,7 +20,7 @@ describe('demo audiences (ENABLE_SIMULATOR)', () => {
     expect((await enabled.client.viewer.stats.query({ liveId: live.id })).current).toBe(0);
   });
 
-  it('stops an audience by itself when its live ends', async () => {
+  test('stops an audience by itself when its live ends', async ({ server: enabled }) => {
     const live = await enabled.operator.live.create.mutate({ title: 'Ends' });
     await enabled.operator.live.start.mutate({ id: live.id });
     await enabled.operator.demo.startAudience.mutate({ liveId: live.id, audience: 10, rampSeconds: 0 });
@@ -37,7 +30,7 @@ describe('demo audiences (ENABLE_SIMULATOR)', () => {
     });
   });
 
-  it('refuses a live that is not LIVE with CONFLICT, and needs the operator token', async () => {
+  test('refuses a live that is not LIVE with CONFLICT, and needs the operator token', async ({ server: enabled }) => {
     const live = await enabled.operator.live.create.mutate({ title: 'Scheduled' });
     await expect(enabled.operator.demo.startAudience.mutate({ liveId: live.id })).rejects.toMatchObject({
       data: { code: 'CONFLICT' },
@@ -47,18 +40,13 @@ describe('demo audiences (ENABLE_SIMULATOR)', () => {
     });
   });
 
-  it('is refused with PRECONDITION_FAILED when the simulator is off', async () => {
-    const disabledWorld = await createTestEnvironment('pglite');
-    try {
-      const disabled = await disabledWorld.start();
-      const live = await disabled.operator.live.create.mutate({ title: 'No demo' });
-      await disabled.operator.live.start.mutate({ id: live.id });
-      await expect(disabled.operator.demo.startAudience.mutate({ liveId: live.id })).rejects.toMatchObject({
-        data: { code: 'PRECONDITION_FAILED', httpStatus: 412 },
-      });
-      expect(await disabled.operator.demo.audiences.query()).toEqual({ enabled: false, audiences: [] });
-    } finally {
-      await disabledWorld.cleanup();
-    }
+  test('is refused with PRECONDITION_FAILED when the simulator is off', async ({ isolatedWorld }) => {
+    const disabled = await (await isolatedWorld()).start();
+    const live = await disabled.operator.live.create.mutate({ title: 'No demo' });
+    await disabled.operator.live.start.mutate({ id: live.id });
+    await expect(disabled.operator.demo.startAudience.mutate({ liveId: live.id })).rejects.toMatchObject({
+      data: { code: 'PRECONDITION_FAILED', httpStatus: 412 },
+    });
+    expect(await disabled.operator.demo.audiences.query()).toEqual({ enabled: false, audiences: [] });
   });
 });

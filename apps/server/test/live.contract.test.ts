@@ -1,43 +1,34 @@
 import { outbox } from '@onair/api/tables';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { test } from './support/fixtures';
 import { refusal } from './support/refusal';
-import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
-
-let world: TestEnvironment;
-let server: TestServer;
-
-beforeAll(async () => {
-  world = await createTestEnvironment('pglite');
-  server = await world.start();
-});
-afterAll(() => world.cleanup());
 
 describe('operator credentials', () => {
-  it('refuses live.create without a token with UNAUTHORIZED (401)', async () => {
+  test('refuses live.create without a token with UNAUTHORIZED (401)', async ({ server }) => {
     const error = await refusal(server.client.live.create.mutate({ title: 'No token' }));
     expect(error.data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
   });
 
-  it('refuses live.create with a wrong token', async () => {
+  test('refuses live.create with a wrong token', async ({ server }) => {
     const error = await refusal(server.clientWith('not-the-token-at-all').live.create.mutate({ title: 'Wrong' }));
     expect(error.data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
   });
 
-  it('refuses start and end without a token, and changes nothing', async () => {
+  test('refuses start and end without a token, and changes nothing', async ({ server }) => {
     const live = await server.operator.live.create.mutate({ title: 'Guarded' });
     await refusal(server.client.live.start.mutate({ id: live.id }));
     await refusal(server.clientWith('Bearer-ish-but-wrong').live.end.mutate({ id: live.id }));
     expect((await server.client.live.get.query({ id: live.id })).status).toBe('SCHEDULED');
   });
 
-  it('accepts the operator token on operator.session', async () => {
+  test('accepts the operator token on operator.session', async ({ server }) => {
     await expect(server.operator.operator.session.query()).resolves.toEqual({ operator: true });
   });
 });
 
 describe('live lifecycle', () => {
-  it('creates a SCHEDULED live with empty stats and ISO timestamps', async () => {
+  test('creates a SCHEDULED live with empty stats and ISO timestamps', async ({ server }) => {
     const live = await server.operator.live.create.mutate({
       title: 'Spring drop',
       scheduledAt: '2026-12-01T18:00:00Z',
@@ -53,7 +44,7 @@ describe('live lifecycle', () => {
     expect(new Date(live.createdAt).toISOString()).toBe(live.createdAt);
   });
 
-  it('returns the same session for the same idempotencyKey', async () => {
+  test('returns the same session for the same idempotencyKey', async ({ server }) => {
     const key = `key-${Math.random()}`;
     const first = await server.operator.live.create.mutate({ title: 'Once', idempotencyKey: key });
     const again = await server.operator.live.create.mutate({ title: 'Once', idempotencyKey: key });
@@ -64,7 +55,7 @@ describe('live lifecycle', () => {
     expect(new Set(concurrent.map((live) => live.id))).toEqual(new Set([first.id]));
   });
 
-  it('starts, ends, and ends again with exactly one live.ended outbox row', async () => {
+  test('starts, ends, and ends again with exactly one live.ended outbox row', async ({ server }) => {
     const live = await server.operator.live.create.mutate({ title: 'Goes live' });
     const started = await server.operator.live.start.mutate({ id: live.id });
     expect(started.status).toBe('LIVE');
@@ -82,7 +73,7 @@ describe('live lifecycle', () => {
     expect(mine[0]?.payload).toMatchObject({ liveId: live.id, title: 'Goes live', endedAt: ended.endedAt });
   });
 
-  it('ends a SCHEDULED live as cancelled, without a live.ended event', async () => {
+  test('ends a SCHEDULED live as cancelled, without a live.ended event', async ({ server }) => {
     const live = await server.operator.live.create.mutate({ title: 'Cancelled' });
     const ended = await server.operator.live.end.mutate({ id: live.id });
     expect(ended).toMatchObject({ status: 'ENDED', startedAt: null });
@@ -90,7 +81,7 @@ describe('live lifecycle', () => {
     expect(rows.some((row) => (row.payload as { liveId: string }).liveId === live.id)).toBe(false);
   });
 
-  it('refuses to start an ENDED live with CONFLICT (409)', async () => {
+  test('refuses to start an ENDED live with CONFLICT (409)', async ({ server }) => {
     const live = await server.operator.live.create.mutate({ title: 'Over' });
     await server.operator.live.end.mutate({ id: live.id });
     const error = await refusal(server.operator.live.start.mutate({ id: live.id }));
@@ -100,7 +91,7 @@ describe('live lifecycle', () => {
 });
 
 describe('errors name what is wrong', () => {
-  it('answers NOT_FOUND (404) for an unknown id', async () => {
+  test('answers NOT_FOUND (404) for an unknown id', async ({ server }) => {
     const id = '00000000-0000-4000-8000-000000000000';
     for (const call of [
       server.client.live.get.query({ id }),
@@ -112,7 +103,9 @@ describe('errors name what is wrong', () => {
     }
   });
 
-  it('answers BAD_REQUEST naming title for an empty or a 200-character title, and creates nothing', async () => {
+  test('answers BAD_REQUEST naming title for an empty or a 200-character title, and creates nothing', async ({
+    server,
+  }) => {
     const before = await server.client.live.list.query({ limit: 100 });
     for (const title of ['', '   ', 'x'.repeat(200)]) {
       const error = await refusal(server.operator.live.create.mutate({ title }));
@@ -124,13 +117,13 @@ describe('errors name what is wrong', () => {
     expect(after.items.map((live) => live.id)).toEqual(before.items.map((live) => live.id));
   });
 
-  it('answers BAD_REQUEST naming id for a malformed id', async () => {
+  test('answers BAD_REQUEST naming id for a malformed id', async ({ server }) => {
     const error = await refusal(server.client.live.get.query({ id: 'not-a-uuid' }));
     expect(error.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
     expect(error.data?.issues?.[0]?.path).toBe('id');
   });
 
-  it('answers 400, never 500, for raw malformed requests', async () => {
+  test('answers 400, never 500, for raw malformed requests', async ({ server }) => {
     const responses = await Promise.all([
       fetch(`${server.trpcUrl}/live.get?input=%7Bnot-json`),
       fetch(`${server.trpcUrl}/live.list?input=${encodeURIComponent(JSON.stringify({ cursor: 'garbage' }))}`),
@@ -147,39 +140,34 @@ describe('errors name what is wrong', () => {
 });
 
 describe('live.list', () => {
-  it('pages through 45 lives newest first without gaps or repeats', async () => {
-    const isolated = await createTestEnvironment('pglite');
-    try {
-      const own = await isolated.start();
-      const created: string[] = [];
-      for (let index = 0; index < 45; index++) {
-        created.push((await own.operator.live.create.mutate({ title: `Live ${index}` })).id);
-      }
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      let pages = 0;
-      do {
-        const page: { items: { id: string }[]; nextCursor: string | null } = await own.client.live.list.query({
-          limit: 20,
-          cursor,
-        });
-        seen.push(...page.items.map((live) => live.id));
-        cursor = page.nextCursor;
-        pages++;
-      } while (cursor);
-      expect(pages).toBe(3);
-      expect(seen).toEqual([...created].reverse());
-
-      const defaults = await own.client.live.list.query({});
-      expect(defaults.items).toHaveLength(20);
-      await own.operator.live.start.mutate({ id: created[3] as string });
-      const onAir = await own.client.live.list.query({ status: 'LIVE' });
-      expect(onAir.items.map((live) => live.id)).toEqual([created[3]]);
-      expect(onAir.nextCursor).toBeNull();
-      const error = await refusal(own.client.live.list.query({ limit: 101 }));
-      expect(error.data?.issues?.[0]?.path).toBe('limit');
-    } finally {
-      await isolated.cleanup();
+  test('pages through 45 lives newest first without gaps or repeats', async ({ isolatedWorld }) => {
+    const own = await (await isolatedWorld()).start();
+    const created: string[] = [];
+    for (let index = 0; index < 45; index++) {
+      created.push((await own.operator.live.create.mutate({ title: `Live ${index}` })).id);
     }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { items: { id: string }[]; nextCursor: string | null } = await own.client.live.list.query({
+        limit: 20,
+        cursor,
+      });
+      seen.push(...page.items.map((live) => live.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...created].reverse());
+
+    const defaults = await own.client.live.list.query({});
+    expect(defaults.items).toHaveLength(20);
+    await own.operator.live.start.mutate({ id: created[3] as string });
+    const onAir = await own.client.live.list.query({ status: 'LIVE' });
+    expect(onAir.items.map((live) => live.id)).toEqual([created[3]]);
+    expect(onAir.nextCursor).toBeNull();
+    const error = await refusal(own.client.live.list.query({ limit: 101 }));
+    expect(error.data?.issues?.[0]?.path).toBe('limit');
   });
 });

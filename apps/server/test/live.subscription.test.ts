@@ -1,19 +1,11 @@
 import type { LiveSession } from '@onair/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+import { describe, expect } from 'vitest';
+import { test } from './support/fixtures';
+import type { TestServer } from './support/server';
 import { liveStatsOrderOf, liveVersionOf, Recorder } from './support/subscriptions';
 
-let world: TestEnvironment;
-let server: TestServer;
-
-beforeAll(async () => {
-  world = await createTestEnvironment('pglite');
-  server = await world.start();
-});
-afterAll(() => world.cleanup());
-
 describe('live.onUpdate', () => {
-  it('starts with the current state of the live and receives its changes', async () => {
+  test('starts with the current state of the live and receives its changes', async ({ server }) => {
     const live = await server.operator.live.create.mutate({ title: 'Watched' });
     const recorder = new Recorder<LiveSession>();
     const subscription = server.client.live.onUpdate.subscribe({ id: live.id }, recorder);
@@ -28,7 +20,7 @@ describe('live.onUpdate', () => {
     }
   });
 
-  it('follows every live when no id is given', async () => {
+  test('follows every live when no id is given', async ({ server }) => {
     const recorder = new Recorder<LiveSession>();
     const subscription = server.client.live.onUpdate.subscribe({}, recorder);
     try {
@@ -40,7 +32,7 @@ describe('live.onUpdate', () => {
     }
   });
 
-  it('carries viewer counts: a join moves the stats of the live in every list subscriber', async () => {
+  test('carries viewer counts: a join moves the stats of the live in every list subscriber', async ({ server }) => {
     const live = await server.operator.live.create.mutate({ title: 'Counted live' });
     await server.operator.live.start.mutate({ id: live.id });
     const recorder = new Recorder<LiveSession>();
@@ -59,7 +51,7 @@ describe('live.onUpdate', () => {
     }
   });
 
-  it('resumes with lastEventId after a reconnect, delivering what happened in between', async () => {
+  test('resumes with lastEventId after a reconnect, delivering what happened in between', async ({ server }) => {
     const live = await server.operator.live.create.mutate({ title: 'Resumed' });
     const first = new Recorder<LiveSession>();
     const before = server.client.live.onUpdate.subscribe({ id: live.id }, first);
@@ -81,7 +73,7 @@ describe('live.onUpdate', () => {
     }
   });
 
-  it('refuses a malformed id with BAD_REQUEST', async () => {
+  test('refuses a malformed id with BAD_REQUEST', async ({ server }) => {
     const recorder = new Recorder<LiveSession>();
     const subscription = server.client.live.onUpdate.subscribe({ id: 'nope' }, recorder);
     try {
@@ -94,9 +86,9 @@ describe('live.onUpdate', () => {
 });
 
 describe('live.onUpdate across instances', () => {
-  it('survives a server restart: the client reconnects and resumes without a gap', async () => {
+  test('survives a server restart: the client reconnects and resumes without a gap', async ({ isolatedWorld }) => {
     // Two instances share the data: PostgreSQL (a PGlite directory belongs to one process).
-    const shared = await createTestEnvironment('postgres');
+    const shared = await isolatedWorld('postgres');
     const other = await shared.start();
     const live = await other.operator.live.create.mutate({ title: 'Across restarts' });
     const recorder = new Recorder<LiveSession>();
@@ -116,7 +108,6 @@ describe('live.onUpdate across instances', () => {
       }
     } finally {
       subscription.unsubscribe();
-      await shared.cleanup();
     }
   });
 });

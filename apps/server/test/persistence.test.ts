@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTestEnvironment, type TestEnvironment } from './support/server';
+import { describe, expect } from 'vitest';
+import { test } from './support/fixtures';
 
 describe.each(['pglite', 'postgres'] as const)('persistence on %s', (kind) => {
-  let world: TestEnvironment | undefined;
-  afterEach(async () => {
-    await world?.cleanup();
-    world = undefined;
-  });
-
-  it('keeps a live session across a server restart', async () => {
-    world = await createTestEnvironment(kind);
+  test('keeps a live session across a server restart', async ({ isolatedWorld }) => {
+    const world = await isolatedWorld(kind);
     const first = await world.start();
     const live = await first.operator.live.create.mutate({ title: `Survives on ${kind}`, idempotencyKey: 'restart' });
     await first.operator.live.start.mutate({ id: live.id });

@@ -2,9 +2,10 @@ import type { ShortVideo } from '@onair/api';
 import { shortVideos } from '@onair/api/tables';
 import { TRPCClientError } from '@onair/client';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { onAirTest } from './support/fixtures';
 import { redisUrl } from './support/redis';
-import { createTestEnvironment, operatorToken, type TestEnvironment, type TestServer } from './support/server';
+import { operatorToken } from './support/server';
 import {
   allStages,
   backdateStart,
@@ -16,17 +17,12 @@ import {
 } from './support/short-videos';
 import { Recorder } from './support/subscriptions';
 
-let world: TestEnvironment;
-let server: TestServer;
-
-beforeAll(async () => {
-  world = await createTestEnvironment('pglite');
-  server = await world.start({ SHORT_VIDEO_STAGE_MS: '50' });
-});
-afterAll(() => world.cleanup());
+const test = onAirTest({ env: { SHORT_VIDEO_STAGE_MS: '50' } });
 
 describe('short-video pipeline', () => {
-  it('makes exactly one short video of an ended live: PENDING → PROCESSING → READY, the highlight around the peak', async () => {
+  test('makes exactly one short video of an ended live: PENDING → PROCESSING → READY, the highlight around the peak', async ({
+    server,
+  }) => {
     const title = 'Spring <sneaker> drop & "friends"';
     const liveId = await liveOnAir(server.operator, title);
     const startedAt = await backdateStart(server.onair.database.db, liveId, 600);
@@ -90,7 +86,10 @@ describe('short-video pipeline', () => {
     }
   });
 
-  it('makes none for a live cancelled before it went on air, and one however often a live ends', async () => {
+  test('makes none for a live cancelled before it went on air, and one however often a live ends', async ({
+    server,
+    world,
+  }) => {
     const cancelled = await server.operator.live.create.mutate({ title: 'Never aired' });
     await server.operator.live.end.mutate({ id: cancelled.id });
 
@@ -142,7 +141,9 @@ describe('short-video pipeline', () => {
     expect(rows.filter((row) => row.liveId === cancelled.id)).toEqual([]);
   });
 
-  it('lists newest first with a cursor, filters by status, and follows every live from a lastEventId', async () => {
+  test('lists newest first with a cursor, filters by status, and follows every live from a lastEventId', async ({
+    server,
+  }) => {
     const first = await liveOnAir(server.operator, 'Paged one');
     const second = await liveOnAir(server.operator, 'Paged two');
     await server.operator.live.end.mutate({ id: first });
@@ -172,7 +173,7 @@ describe('short-video pipeline', () => {
     }
   });
 
-  it('answers bad input with BAD_REQUEST naming the field, unknown ids with NOT_FOUND', async () => {
+  test('answers bad input with BAD_REQUEST naming the field, unknown ids with NOT_FOUND', async ({ server }) => {
     const refusal = async (call: Promise<unknown>) => {
       const error = await call.then(
         () => undefined,
@@ -203,7 +204,7 @@ describe('short-video pipeline', () => {
     expect((await fetch(`${server.url}/media/thumbnails/..%2F..%2Foperator-token`)).status).toBe(404);
   });
 
-  it('fails a video whose input can never work at once, without retries', async () => {
+  test('fails a video whose input can never work at once, without retries', async ({ server }) => {
     const liveId = await liveOnAir(server.operator, 'Zero-length recording');
     await server.operator.live.end.mutate({ id: liveId });
     await waitForVideo(server.client, liveId, (video) => video.status === 'READY');
@@ -232,7 +233,7 @@ describe('short-video pipeline', () => {
     expect(await job?.getState()).toBe('failed');
   });
 
-  it('serves Bull Board to the operator only, with the short-video queue', async () => {
+  test('serves Bull Board to the operator only, with the short-video queue', async ({ server }) => {
     expect((await fetch(`${server.url}/admin/queues`)).status).toBe(401);
     expect((await fetch(`${server.url}/admin/queues/api/queues`)).status).toBe(401);
     const wrong = await fetch(`${server.url}/admin/queues`, {
@@ -253,7 +254,7 @@ describe('short-video pipeline', () => {
     expect(shortVideoQueue?.counts.completed).toBeGreaterThan(0);
   });
 
-  it('reports queue depth, stage durations, attempts and the outbox lag in /metrics', async () => {
+  test('reports queue depth, stage durations, attempts and the outbox lag in /metrics', async ({ server }) => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/onair_queue_jobs\{queue="short-video",state="completed"\} [1-9]/);
     expect(metrics).toMatch(/onair_queue_jobs\{queue="short-video",state="waiting"\} 0/);
@@ -264,19 +265,14 @@ describe('short-video pipeline', () => {
 });
 
 describe('short-video failures and operator retry', () => {
-  let failing: TestEnvironment;
-  let demo: TestEnvironment;
-  afterAll(async () => {
-    await failing?.cleanup();
-    await demo?.cleanup();
-  });
-
-  it('lets an operator force failures at run time (demo controls), then restore the configured rate', async () => {
+  test('lets an operator force failures at run time (demo controls), then restore the configured rate', async ({
+    server,
+    isolatedWorld,
+  }) => {
     const refused = await server.operator.demo.setFailureRate.mutate({ rate: 1 }).catch((error: unknown) => error);
     expect((refused as TRPCClientError<never>).data).toMatchObject({ code: 'PRECONDITION_FAILED' });
 
-    demo = await createTestEnvironment('pglite');
-    const demoServer = await demo.start({
+    const demoServer = await (await isolatedWorld()).start({
       ENABLE_SIMULATOR: 'on',
       SHORT_VIDEO_STAGE_MS: '10',
       SHORT_VIDEO_ATTEMPTS: '2',
@@ -294,8 +290,10 @@ describe('short-video failures and operator retry', () => {
     await waitForVideo(demoServer.client, liveId, (video) => video.status === 'READY');
   });
 
-  it('fails after the configured attempts with the error recorded, and a retry at a healthy rate reaches READY', async () => {
-    failing = await createTestEnvironment('pglite');
+  test('fails after the configured attempts with the error recorded, and a retry at a healthy rate reaches READY', async ({
+    isolatedWorld,
+  }) => {
+    const failing = await isolatedWorld();
     const faulty = await failing.start({
       SHORT_VIDEO_STAGE_MS: '10',
       SHORT_VIDEO_FAILURE_RATE: '1',

@@ -2,25 +2,26 @@ import { createLogger, createOnAir, loadEnv } from '@onair/api';
 import { lives, outbox } from '@onair/api/tables';
 import { eq, isNull } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { test } from './support/fixtures';
 import { freePort } from './support/process';
 import { deleteKeys, redisUrl } from './support/redis';
-import { createTestEnvironment, operatorToken, type TestEnvironment } from './support/server';
+import { operatorToken } from './support/server';
 import { allStages, completedStagesOf, liveOnAir, streamGroup, videosOf, waitForVideo } from './support/short-videos';
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 // Several processes share the data: PostgreSQL (a PGlite directory belongs to one process).
 describe('short-video pipeline through crashes', () => {
-  let world: TestEnvironment | undefined;
   const workers: WorkerProcess[] = [];
+  // Before the test's world is cleaned up (fixtures are torn down after afterEach).
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((worker) => worker.kill('SIGKILL')));
-    await world?.cleanup();
-    world = undefined;
   });
 
-  it('finishes the job of a worker killed with -9 in another worker, doing each stage once', async () => {
-    world = await createTestEnvironment('postgres');
+  test('finishes the job of a worker killed with -9 in another worker, doing each stage once', async ({
+    isolatedWorld,
+  }) => {
+    const world = await isolatedWorld('postgres');
     const api = await world.start({ WORKER: 'off' });
     // Slow stages to kill it mid-job; a short lock so the job is recovered within seconds.
     const workerEnv = { SHORT_VIDEO_STAGE_MS: '700', SHORT_VIDEO_LOCK_MS: '2000', WORKER_CONCURRENCY: '2' };
@@ -47,8 +48,10 @@ describe('short-video pipeline through crashes', () => {
     expect(await survivor.kill('SIGTERM')).toBe(0);
   }, 120_000);
 
-  it('hands an active job back on SIGTERM, without spending an attempt, for another worker to finish', async () => {
-    world = await createTestEnvironment('postgres');
+  test('hands an active job back on SIGTERM, without spending an attempt, for another worker to finish', async ({
+    isolatedWorld,
+  }) => {
+    const world = await isolatedWorld('postgres');
     const api = await world.start({ WORKER: 'off' });
     // Stages far longer than the shutdown grace period: the job cannot finish in time.
     const stopping = await spawnWorker(world, { SHORT_VIDEO_STAGE_MS: '20000' });
@@ -74,8 +77,10 @@ describe('short-video pipeline through crashes', () => {
     expect(metrics).toMatch(/onair_short_video_attempts_count\{status="READY"\} 1/);
   }, 120_000);
 
-  it('delivers a live.ended committed by a process that died before its relay published it', async () => {
-    world = await createTestEnvironment('postgres');
+  test('delivers a live.ended committed by a process that died before its relay published it', async ({
+    isolatedWorld,
+  }) => {
+    const world = await isolatedWorld('postgres');
     // A process that ends a live and dies before its relay runs: its outbox row is committed, unpublished.
     const env = loadEnv({
       NODE_ENV: 'test',
@@ -107,7 +112,7 @@ describe('short-video pipeline through crashes', () => {
     try {
       await expect
         .poll(async () => {
-          const group = await streamGroup(redis, `${world?.prefix}:events`, 'short-video');
+          const group = await streamGroup(redis, `${world.prefix}:events`, 'short-video');
           return { pending: group.pending, entriesRead: Number(group['entries-read'] ?? 0) > 0 };
         })
         .toEqual({ pending: 0, entriesRead: true });
@@ -116,8 +121,10 @@ describe('short-video pipeline through crashes', () => {
     }
   }, 60_000);
 
-  it('re-creates what Redis lost (jobs and events): every video reaches READY, one per live', async () => {
-    world = await createTestEnvironment('postgres');
+  test('re-creates what Redis lost (jobs and events): every video reaches READY, one per live', async ({
+    isolatedWorld,
+  }) => {
+    const world = await isolatedWorld('postgres');
     const api = await world.start({ WORKER: 'off', SHORT_VIDEO_RECONCILE_MS: '1000' });
     const ended: string[] = [];
     for (const title of ['Lost job one', 'Lost job two', 'Lost job three']) {

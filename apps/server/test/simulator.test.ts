@@ -1,18 +1,13 @@
 import { ViewerSimulation } from '@onair/api/simulation';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+import { describe, expect, vi } from 'vitest';
+import { onAirTest } from './support/fixtures';
 
-let world: TestEnvironment;
-let server: TestServer;
-
-beforeAll(async () => {
-  world = await createTestEnvironment('pglite');
-  server = await world.start({ VIEWER_TTL_MS: '1500' });
-});
-afterAll(() => world.cleanup());
+const test = onAirTest({ env: { VIEWER_TTL_MS: '1500' } });
 
 describe('the viewer simulator', () => {
-  it('drives arrivals, heartbeats, leaves and vanishings, and the server converges on the expected count', async () => {
+  test('drives arrivals, heartbeats, leaves and vanishings, and the server converges on the expected count', async ({
+    server,
+  }) => {
     const live = await server.operator.live.create.mutate({ title: 'Simulated' });
     await server.operator.live.start.mutate({ id: live.id });
     let seed = 42;

@@ -1,25 +1,13 @@
 import type { ViewerStats } from '@onair/api';
 import { viewerSummaries } from '@onair/api/tables';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
+import { onAirTest } from './support/fixtures';
 import { refusal } from './support/refusal';
-import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
+import { liveOnAir } from './support/short-videos';
 import { Recorder } from './support/subscriptions';
 
-let world: TestEnvironment;
-let server: TestServer;
-
-beforeAll(async () => {
-  world = await createTestEnvironment('pglite');
-  server = await world.start({ VIEWER_TTL_MS: '1500' });
-});
-afterAll(() => world.cleanup());
-
-async function liveOnAir(title = 'On air') {
-  const live = await server.operator.live.create.mutate({ title });
-  await server.operator.live.start.mutate({ id: live.id });
-  return live.id;
-}
+const test = onAirTest({ env: { VIEWER_TTL_MS: '1500' } });
 
 function metricValue(metrics: string, name: string): number {
   const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1];
@@ -28,8 +16,8 @@ function metricValue(metrics: string, name: string): number {
 }
 
 describe('viewer presence', () => {
-  it('counts a viewer once under 1,000 concurrent joins', async () => {
-    const liveId = await liveOnAir();
+  test('counts a viewer once under 1,000 concurrent joins', async ({ server }) => {
+    const liveId = await liveOnAir(server.operator, 'On air');
     const results = await Promise.all(
       Array.from({ length: 1_000 }, () => server.client.viewer.join.mutate({ liveId, viewerId: 'same-viewer' })),
     );
@@ -37,8 +25,8 @@ describe('viewer presence', () => {
     expect(await server.client.viewer.stats.query({ liveId })).toMatchObject({ current: 1, peak: 1, unique: 1 });
   });
 
-  it('ends at 0, never below, when 200 viewers join and leave 3 times each, interleaved', async () => {
-    const liveId = await liveOnAir();
+  test('ends at 0, never below, when 200 viewers join and leave 3 times each, interleaved', async ({ server }) => {
+    const liveId = await liveOnAir(server.operator, 'On air');
     const viewers = Array.from({ length: 200 }, (_, index) => `viewer-${index}`);
     const observed: number[] = [];
     let done = false;
@@ -69,8 +57,10 @@ describe('viewer presence', () => {
     expect(Math.abs(stats.unique - 200)).toBeLessThanOrEqual(4);
   });
 
-  it('expires silent viewers within the TTL plus one sweep, without a leave, and ignores their late leave', async () => {
-    const liveId = await liveOnAir();
+  test('expires silent viewers within the TTL plus one sweep, without a leave, and ignores their late leave', async ({
+    server,
+  }) => {
+    const liveId = await liveOnAir(server.operator, 'On air');
     const viewers = Array.from({ length: 50 }, (_, index) => `v${index}`);
     await Promise.all(viewers.map((viewerId) => server.client.viewer.join.mutate({ liveId, viewerId })));
     expect((await server.client.viewer.stats.query({ liveId })).current).toBe(50);
@@ -110,8 +100,8 @@ describe('viewer presence', () => {
     expect(expiriesAfter - expiriesBefore).toBeGreaterThanOrEqual(30);
   });
 
-  it('lets an expired viewer that is still watching come back with a heartbeat', async () => {
-    const liveId = await liveOnAir();
+  test('lets an expired viewer that is still watching come back with a heartbeat', async ({ server }) => {
+    const liveId = await liveOnAir(server.operator, 'On air');
     await server.client.viewer.join.mutate({ liveId, viewerId: 'sleepy' });
     await vi.waitFor(async () => expect((await server.client.viewer.stats.query({ liveId })).current).toBe(0), {
       timeout: 5_000,
@@ -121,7 +111,9 @@ describe('viewer presence', () => {
     expect(back.stats).toMatchObject({ current: 1, unique: 1 });
   });
 
-  it('refuses joins before the start and after the end with CONFLICT, and a leave after the end changes nothing', async () => {
+  test('refuses joins before the start and after the end with CONFLICT, and a leave after the end changes nothing', async ({
+    server,
+  }) => {
     const live = await server.operator.live.create.mutate({ title: 'Not yet' });
     const early = await refusal(server.client.viewer.join.mutate({ liveId: live.id, viewerId: 'eager' }));
     expect(early.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
@@ -156,36 +148,39 @@ describe('viewer presence', () => {
     expect((await server.client.live.get.query({ id: live.id })).stats).toMatchObject({ current: 0, peak: 2 });
   });
 
-  it.each([
+  test.for<[string, string]>([
     ['empty', ''],
     ['65 characters', 'x'.repeat(65)],
     ['spaces', 'has spaces'],
-  ])('answers BAD_REQUEST naming viewerId for a %s viewerId, for join, heartbeat and leave', async (_, viewerId) => {
-    const liveId = await liveOnAir();
-    const errors = await Promise.all(
-      [
-        server.client.viewer.join.mutate({ liveId, viewerId }),
-        server.client.viewer.heartbeat.mutate({ liveId, viewerId }),
-        server.client.viewer.leave.mutate({ liveId, viewerId }),
-      ].map(refusal),
-    );
-    for (const error of errors) {
-      expect(error.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
-      expect(new Set(error.data?.issues?.map((issue) => issue.path))).toEqual(new Set(['viewerId']));
-      expect(error.message).toMatch(/^viewerId: /);
-    }
-    expect((await server.client.viewer.stats.query({ liveId })).current).toBe(0);
-  });
+  ])(
+    'answers BAD_REQUEST naming viewerId for a %s viewerId, for join, heartbeat and leave',
+    async ([, viewerId], { server }) => {
+      const liveId = await liveOnAir(server.operator, 'On air');
+      const errors = await Promise.all(
+        [
+          server.client.viewer.join.mutate({ liveId, viewerId }),
+          server.client.viewer.heartbeat.mutate({ liveId, viewerId }),
+          server.client.viewer.leave.mutate({ liveId, viewerId }),
+        ].map(refusal),
+      );
+      for (const error of errors) {
+        expect(error.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400 });
+        expect(new Set(error.data?.issues?.map((issue) => issue.path))).toEqual(new Set(['viewerId']));
+        expect(error.message).toMatch(/^viewerId: /);
+      }
+      expect((await server.client.viewer.stats.query({ liveId })).current).toBe(0);
+    },
+  );
 
-  it('answers NOT_FOUND for an unknown live', async () => {
+  test('answers NOT_FOUND for an unknown live', async ({ server }) => {
     const liveId = '00000000-0000-4000-8000-000000000000';
     const error = await refusal(server.client.viewer.join.mutate({ liveId, viewerId: 'someone' }));
     expect(error.data).toMatchObject({ code: 'NOT_FOUND' });
     expect((await refusal(server.client.viewer.stats.query({ liveId }))).data).toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('shows the counts in live.get and live.list', async () => {
-    const liveId = await liveOnAir('Counted');
+  test('shows the counts in live.get and live.list', async ({ server }) => {
+    const liveId = await liveOnAir(server.operator, 'Counted');
     await Promise.all(['a', 'b', 'c'].map((viewerId) => server.client.viewer.join.mutate({ liveId, viewerId })));
     expect((await server.client.live.get.query({ id: liveId })).stats).toMatchObject({
       current: 3,
@@ -196,8 +191,8 @@ describe('viewer presence', () => {
     expect(listed.items.find((live) => live.id === liveId)?.stats.current).toBe(3);
   });
 
-  it('reports joins, leaves, expiries and subscribers in /metrics', async () => {
-    const liveId = await liveOnAir('Measured');
+  test('reports joins, leaves, expiries and subscribers in /metrics', async ({ server }) => {
+    const liveId = await liveOnAir(server.operator, 'Measured');
     await server.client.viewer.join.mutate({ liveId, viewerId: 'm1' });
     await server.client.viewer.leave.mutate({ liveId, viewerId: 'm1' });
     const subscription = server.client.viewer.onStats.subscribe({ liveId }, new Recorder<ViewerStats>());

@@ -1,29 +1,18 @@
 import type { ViewerStats } from '@onair/api';
 import { createOnAirClient } from '@onair/client';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, vi } from 'vitest';
+import { onAirTest } from './support/fixtures';
 import { freePort, type ServerProcess, spawnServer } from './support/process';
-import { createTestEnvironment, operatorToken, type TestEnvironment, type TestServer } from './support/server';
+import { operatorToken, type TestEnvironment } from './support/server';
+import { liveOnAir } from './support/short-videos';
 import { ascending, Recorder, statsOrderOf } from './support/subscriptions';
 
-let world: TestEnvironment;
-let server: TestServer;
-
-beforeAll(async () => {
-  // PostgreSQL: a second process shares the data (a PGlite directory belongs to one process).
-  world = await createTestEnvironment('postgres');
-  server = await world.start();
-});
-afterAll(() => world.cleanup());
-
-async function liveOnAir(title = 'Real time') {
-  const live = await server.operator.live.create.mutate({ title });
-  await server.operator.live.start.mutate({ id: live.id });
-  return live.id;
-}
+// PostgreSQL: a second process shares the data (a PGlite directory belongs to one process).
+const test = onAirTest({ database: 'postgres' });
 
 describe('viewer.onStats', () => {
-  it('starts with the current snapshot, then follows the count', async () => {
-    const liveId = await liveOnAir();
+  test('starts with the current snapshot, then follows the count', async ({ server }) => {
+    const liveId = await liveOnAir(server.operator, 'Real time');
     await server.client.viewer.join.mutate({ liveId, viewerId: 'first' });
     const recorder = new Recorder<ViewerStats>();
     const subscription = server.client.viewer.onStats.subscribe({ liveId }, recorder);
@@ -38,8 +27,8 @@ describe('viewer.onStats', () => {
     }
   });
 
-  it('coalesces a burst into at most 10 events a second, ending on the latest count', async () => {
-    const liveId = await liveOnAir();
+  test('coalesces a burst into at most 10 events a second, ending on the latest count', async ({ server }) => {
+    const liveId = await liveOnAir(server.operator, 'Real time');
     const recorder = new Recorder<ViewerStats>();
     const subscription = server.client.viewer.onStats.subscribe({ liveId }, recorder);
     try {
@@ -62,7 +51,7 @@ describe('viewer.onStats', () => {
     }
   });
 
-  it('refuses a malformed liveId with BAD_REQUEST and an unknown live with NOT_FOUND', async () => {
+  test('refuses a malformed liveId with BAD_REQUEST and an unknown live with NOT_FOUND', async ({ server }) => {
     const malformed = new Recorder<ViewerStats>();
     const unknown = new Recorder<ViewerStats>();
     const subscriptions = [
@@ -79,8 +68,8 @@ describe('viewer.onStats', () => {
     }
   });
 
-  it('releases every listener after 1,000 subscribe/unsubscribe cycles', async () => {
-    const liveId = await liveOnAir();
+  test('releases every listener after 1,000 subscribe/unsubscribe cycles', async ({ server }) => {
+    const liveId = await liveOnAir(server.operator, 'Real time');
     const before = { hub: server.onair.realtime.counts(), fanout: server.onair.viewers.fanout.counts() };
     for (let batch = 0; batch < 20; batch++) {
       await Promise.all(
@@ -106,7 +95,7 @@ describe('viewer.onStats across server processes', () => {
   let second: ServerProcess | undefined;
   afterAll(() => second?.kill('SIGKILL'));
 
-  const startSecond = async (port: number) =>
+  const startSecond = async (world: TestEnvironment, port: number) =>
     spawnServer(
       {
         REDIS_PREFIX: world.prefix,
@@ -117,9 +106,9 @@ describe('viewer.onStats across server processes', () => {
       port,
     );
 
-  it('shows joins made on one process to a subscriber on another within a second', async () => {
-    second = await startSecond(await freePort());
-    const liveId = await liveOnAir('Two processes');
+  test('shows joins made on one process to a subscriber on another within a second', async ({ server, world }) => {
+    second = await startSecond(world, await freePort());
+    const liveId = await liveOnAir(server.operator, 'Two processes');
     const recorder = new Recorder<ViewerStats>();
     const subscription = createOnAirClient({ url: second.trpcUrl }).viewer.onStats.subscribe({ liveId }, recorder);
     try {
@@ -135,11 +124,14 @@ describe('viewer.onStats across server processes', () => {
     }
   });
 
-  it('resumes with lastEventId after a forced disconnect: the latest stats at once, nothing stale', async () => {
+  test('resumes with lastEventId after a forced disconnect: the latest stats at once, nothing stale', async ({
+    server,
+    world,
+  }) => {
     const port = await freePort();
     await second?.kill('SIGKILL');
-    second = await startSecond(port);
-    const liveId = await liveOnAir('Resume');
+    second = await startSecond(world, port);
+    const liveId = await liveOnAir(server.operator, 'Resume');
     const recorder = new Recorder<ViewerStats>();
     const subscription = createOnAirClient({ url: second.trpcUrl }).viewer.onStats.subscribe({ liveId }, recorder);
     try {
@@ -150,7 +142,7 @@ describe('viewer.onStats across server processes', () => {
       await second.kill('SIGKILL');
       await Promise.all(['a', 'b', 'c'].map((viewerId) => server.client.viewer.join.mutate({ liveId, viewerId })));
       const countAfterReconnect = recorder.events.length;
-      second = await startSecond(port);
+      second = await startSecond(world, port);
 
       const latest = await recorder.waitFor((event) => event.data.current === 4, 15_000);
       // The first event after the reconnect is already the latest state, newer than anything seen before.

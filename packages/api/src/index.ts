@@ -1,5 +1,6 @@
 export { type CreateOnAirOptions, createOnAir, type OnAir } from './app';
 export { resolveOperatorToken } from './auth';
+export { type DatabaseHandle, openDatabase } from './infra/db/client';
 export { ConfigError, type Env, loadEnv } from './infra/env';
 export { createLogger } from './infra/logger';
 export { connectedFrame, pingFrame, serializedErrorFrame } from './infra/sse';

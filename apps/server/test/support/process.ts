@@ -39,7 +39,7 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
         const response = await fetch(`${url}/readyz`);
         if (!response.ok) throw new Error(`not ready: ${response.status}`);
       },
-      { timeout: 30_000, interval: 100 },
+      { timeout: 120_000, interval: 100 },
     );
   } catch (error) {
     child.kill('SIGKILL');

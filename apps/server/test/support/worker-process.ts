@@ -46,7 +46,7 @@ export async function spawnWorker(world: TestEnvironment, env: Record<string, st
         if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${output}`);
         if (!output.includes('short-video worker started')) throw new Error(`worker not started yet:\n${output}`);
       },
-      { timeout: 30_000, interval: 100 },
+      { timeout: 120_000, interval: 100 },
     );
   } catch (error) {
     child.kill('SIGKILL');

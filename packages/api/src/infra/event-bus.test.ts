@@ -1,8 +1,8 @@
 import { isNull } from 'drizzle-orm';
 import { Registry } from 'prom-client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { z } from 'zod';
-import { memoryDatabase, silentLogger, testRedis, uniquePrefix } from '../../test/support';
+import { silentLogger, test, type testRedis } from '../../test/support';
 import type { DatabaseHandle } from './db/client';
 import { EventConsumer } from './event-consumer';
 import { defineEvent } from './events';
@@ -13,7 +13,6 @@ import { outbox as outboxTable } from './outbox/tables';
 const somethingHappened = defineEvent('test.happened', z.object({ n: z.number().int() }));
 
 describe('outbox relay and event consumers', () => {
-  let prefix: string;
   let redis: ReturnType<typeof testRedis>;
   let database: DatabaseHandle;
   let outbox: Outbox;
@@ -21,11 +20,11 @@ describe('outbox relay and event consumers', () => {
   let stream: string;
   const consumers: EventConsumer[] = [];
 
-  beforeEach(async () => {
-    prefix = uniquePrefix();
+  // One PGlite for the file, emptied for each test; each test has its own stream under its own prefix.
+  test.beforeEach(async ({ emptyDatabase, redis: testConnections, prefix }) => {
     stream = `${prefix}:events`;
-    redis = testRedis(prefix);
-    database = await memoryDatabase();
+    redis = testConnections;
+    database = emptyDatabase;
     outbox = new Outbox();
     relay = new OutboxRelay({
       db: database.db,
@@ -38,11 +37,10 @@ describe('outbox relay and event consumers', () => {
     });
   });
 
-  afterEach(async () => {
+  // Before the fixtures delete the test's keys and the next test empties the tables.
+  test.afterEach(async () => {
     await relay.stop();
     await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
-    await redis.cleanup();
-    await database.close();
   });
 
   /** A consumer with the production defaults, unless the test shortens how long a claim waits. */
@@ -66,7 +64,7 @@ describe('outbox relay and event consumers', () => {
     outbox.committed();
   };
 
-  it('publishes committed events in order, once per consumer group, and marks them published', async () => {
+  test('publishes committed events in order, once per consumer group, and marks them published', async () => {
     const seenByA: number[] = [];
     const seenByB: number[] = [];
     consumer('a')
@@ -88,7 +86,7 @@ describe('outbox relay and event consumers', () => {
     expect(unpublished).toEqual([]);
   });
 
-  it('publishes rows committed while no relay ran (a crash after commit) once a relay starts', async () => {
+  test('publishes rows committed while no relay ran (a crash after commit) once a relay starts', async () => {
     await commit(3);
     const seen: number[] = [];
     consumer('late')
@@ -100,7 +98,7 @@ describe('outbox relay and event consumers', () => {
     await vi.waitFor(() => expect(seen).toEqual([0, 1, 2]), { timeout: 5_000 });
   });
 
-  it('redelivers an event whose handler failed, and another consumer reclaims what a dead one held', async () => {
+  test('redelivers an event whose handler failed, and another consumer reclaims what a dead one held', async () => {
     let attempts = 0;
     const handled: number[] = [];
     // This consumer takes the event and dies before acknowledging it.
@@ -122,7 +120,7 @@ describe('outbox relay and event consumers', () => {
     await vi.waitFor(() => expect(handled).toEqual([0]), { timeout: 10_000 });
   });
 
-  it('reclaims the event a dead consumer held within 10 s, with the default settings', async () => {
+  test('reclaims the event a dead consumer held within 10 s, with the default settings', async () => {
     let taken = 0;
     const handled: number[] = [];
     const doomed = consumer('default-claim').on(somethingHappened, async () => {
@@ -146,7 +144,7 @@ describe('outbox relay and event consumers', () => {
     expect(Date.now() - diedAt).toBeLessThan(10_000);
   });
 
-  it('handles events side by side with a concurrency above 1, and acknowledges every one', async () => {
+  test('handles events side by side with a concurrency above 1, and acknowledges every one', async () => {
     let inFlight = 0;
     let most = 0;
     const seen: number[] = [];
@@ -178,7 +176,7 @@ describe('outbox relay and event consumers', () => {
     expect(pending).toBe(0);
   });
 
-  it('recreates its group and keeps consuming after the stream was deleted (Redis lost its data)', async () => {
+  test('recreates its group and keeps consuming after the stream was deleted (Redis lost its data)', async () => {
     const seen: number[] = [];
     consumer('resilient')
       .on(somethingHappened, async ({ n }) => {
