@@ -76,6 +76,7 @@ export class LiveService {
       idempotencyKey: input.idempotencyKey ?? null,
     });
     if (inserted) {
+      this.logger.info({ liveId: inserted.id, title: inserted.title }, 'live created');
       const session = await this.toSession(inserted, 'if-available');
       await this.broadcast(inserted.version, session);
       return session;
@@ -239,7 +240,11 @@ export class LiveService {
     // Mirror before announcing, so the viewers' scripts refuse joins after the end before anyone
     // hears of it; repeated even when unchanged, so a retried start or end repairs a failed write.
     await this.statusMirror.set(id, result.row.status);
-    if (result.changed) this.outbox.committed();
+    if (result.changed) {
+      this.outbox.committed();
+      const what = result.row.status === 'LIVE' ? 'started' : result.row.startedAt ? 'ended' : 'cancelled';
+      this.logger.info({ liveId: id, title: result.row.title }, `live ${what}`);
+    }
     const session = await this.toSession(result.row, 'if-available');
     if (result.changed) await this.broadcast(result.row.version, session);
     return session;
