@@ -1,13 +1,15 @@
 // Joins a live as a viewer and prints its audience as it moves, until the live ends (or Ctrl-C,
 // which leaves first). Plain Node 20, nothing but @onair/client.
 //
-//   API_URL=http://localhost:4000/trpc LIVE_ID=<id> node watch-live.mjs
+//   API_URL=http://localhost:4000 LIVE_ID=<id> node watch-live.mjs
 import { createOnAirClient } from '@onair/client';
 
-const url = process.env.API_URL ?? 'http://localhost:4000/trpc';
+const url = `${process.env.API_URL ?? 'http://localhost:4000'}/trpc`;
 const liveId = process.env.LIVE_ID ?? process.argv[2];
 if (!liveId) {
-  console.error('Usage: LIVE_ID=<id of a LIVE live> node watch-live.mjs   (API_URL defaults to %s)', url);
+  console.error(
+    "Usage: LIVE_ID=<id of a LIVE live> node watch-live.mjs   (API_URL, the API's origin, defaults to http://localhost:4000)",
+  );
   process.exit(2);
 }
 const viewerId = process.env.VIEWER_ID ?? `watch-live-${process.pid}`;

@@ -138,7 +138,7 @@ describe('@onair/client, packed and installed outside the workspace', () => {
     let output = '';
     const example: ChildProcess = spawn(process.execPath, ['watch-live.mjs'], {
       cwd: project,
-      env: { ...process.env, API_URL: server.trpcUrl, LIVE_ID: live.id, VIEWER_ID: 'packed-viewer' },
+      env: { ...process.env, API_URL: server.url, LIVE_ID: live.id, VIEWER_ID: 'packed-viewer' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => example.once('exit', (code) => resolve(code)));
