@@ -21,6 +21,7 @@ export function createLogger(
     },
   };
   // In-process and synchronous (not a transport's worker thread): the bundled server needs no extra file.
-  if (format === 'pretty') return pino(options, pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  if (format === 'pretty')
+    return pino(options, pretty({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true }));
   return pino(options);
 }
