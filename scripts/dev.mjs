@@ -1,6 +1,6 @@
 // `pnpm dev`: make sure Redis answers (start one if not), then turbo's persistent `dev` tasks of the
 // API and the dashboard; print where everything is once they answer; stop what it started on exit.
-// Extra arguments go to turbo: `pnpm dev --filter=@onair/server` runs the API alone.
+// Extra arguments go to turbo: `node scripts/dev.mjs --filter=@onair/server` runs the API alone.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
