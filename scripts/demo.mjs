@@ -129,7 +129,7 @@ async function driveTraffic(call, dashboardUrl, token) {
 }
 
 async function main() {
-  const config = devConfig(process.env, root);
+  const config = devConfig(process.env);
   // Not detached: a Ctrl-C in the terminal reaches `pnpm dev` too, which stops its children in order.
   const dev = spawn(process.execPath, [join(root, 'scripts', 'dev.mjs')], { cwd: root, stdio: 'inherit' });
   const devExited = new Promise((done) => dev.once('exit', (code, signal) => done(code ?? (signal ? 1 : 0))));

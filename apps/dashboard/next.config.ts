@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   // Compression buffers responses, which would hold back Server-Sent Events passing through /api/trpc.
   compress: false,
   poweredByHeader: false,
+  // One line per proxied call would bury the API's own logs under `pnpm dev`.
+  logging: { incomingRequests: false },
 };
 
 export default nextConfig;

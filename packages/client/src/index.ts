@@ -5,6 +5,7 @@ import {
   httpSubscriptionLink,
   retryLink,
   splitLink,
+  type TRPCClient,
   TRPCClientError,
 } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
@@ -23,7 +24,7 @@ export interface OnAirClientOptions {
  * The typed OnAir client for Node and browsers: batched HTTP for queries and mutations, Server-Sent
  * Events for subscriptions. Subscriptions reconnect on their own and resume from the last event id.
  */
-export function createOnAirClient(options: OnAirClientOptions) {
+export function createOnAirClient(options: OnAirClientOptions): OnAirClient {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
 
@@ -52,7 +53,7 @@ export function createOnAirClient(options: OnAirClientOptions) {
   });
 }
 
-export type OnAirClient = ReturnType<typeof createOnAirClient>;
+export type OnAirClient = TRPCClient<AppRouter>;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type { AppRouter };

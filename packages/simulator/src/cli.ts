@@ -8,7 +8,7 @@ const usage = `Usage: pnpm simulate [options]
 
 Drives realistic viewer traffic into a live and checks the server's count against the expected one.
 
-  --url <url>          tRPC endpoint (default http://localhost:4000/trpc)
+  --url <url>          tRPC endpoint (default $API_URL/trpc, else http://localhost:$PORT/trpc, PORT 4000)
   --token <token>      operator token, to create and start a live (default $OPERATOR_TOKEN or .data/operator-token)
   --live <id>          an existing LIVE live (default: create and start one)
   --viewers <n>        viewers arriving in total (default 200)
@@ -59,7 +59,9 @@ async function main() {
     process.stdout.write(`${usage}\n`);
     return;
   }
-  const url = values.url ?? 'http://localhost:4000/trpc';
+  // The same settings as the rest of OnAir: API_URL is the API's origin (as for the dashboard), PORT its port.
+  const origin = process.env.API_URL?.replace(/\/+$/, '') || `http://localhost:${process.env.PORT || 4000}`;
+  const url = values.url ?? `${origin}/trpc`;
   const token = values.token ?? process.env.OPERATOR_TOKEN ?? savedToken();
   const leaveRate = option(values['leave-rate'], 'leave-rate', 0.2, 1);
   const crashRate = option(values['crash-rate'], 'crash-rate', 0.1, 1);

@@ -42,6 +42,7 @@ describe('loadEnv', () => {
     ['SHORT_VIDEO_FAILURE_RATE', '1.5'],
     ['REDIS_PREFIX', 'has spaces'],
     ['OPERATOR_TOKEN', 'short'],
+    ['LOG_FORMAT', 'xml'],
   ])('rejects %s=%s with one line naming the variable, never its value', (name, value) => {
     const attempt = () => loadEnv({ [name]: value });
     expect(attempt).toThrow(ConfigError);

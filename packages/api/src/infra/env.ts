@@ -17,6 +17,8 @@ const envSchema = z.object({
     unsetIfEmpty,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  /** `json` (one object a line) or `pretty` (for people); unset: pretty in development on a terminal. */
+  LOG_FORMAT: z.preprocess(unsetIfEmpty, z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional()),
   HOST: z.preprocess(unsetIfEmpty, z.string().default('0.0.0.0')),
   PORT: integer(4000, 0, 65_535),
   REDIS_URL: z.preprocess(

@@ -77,6 +77,7 @@ export class LiveService {
       idempotencyKey: input.idempotencyKey ?? null,
     });
     if (inserted) {
+      this.logger.info({ liveId: inserted.id, title: inserted.title }, 'live created');
       const session = await this.toSession(inserted, 'if-available');
       await this.broadcast(inserted.version, session);
       return session;
@@ -248,7 +249,11 @@ export class LiveService {
     await this.statusMirror.advance(id, result.row.status).catch((error: unknown) => {
       this.logger.error({ err: error, liveId: id, status: result.row.status }, 'live status not mirrored to Redis yet');
     });
-    if (result.changed) this.outbox.committed();
+    if (result.changed) {
+      this.outbox.committed();
+      const what = result.row.status === 'LIVE' ? 'started' : result.row.startedAt ? 'ended' : 'cancelled';
+      this.logger.info({ liveId: id, title: result.row.title }, `live ${what}`);
+    }
     const session = await this.toSession(result.row, 'if-available');
     if (result.changed) await this.broadcast(result.row.version, session);
     return session;

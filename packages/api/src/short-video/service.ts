@@ -282,6 +282,7 @@ export class ShortVideoService {
       },
     });
     if (row) {
+      if (last) this.logger.info({ shortVideoId: id, liveId: row.liveId }, 'short video READY');
       this.broadcast(row);
       return { recorded: true, row };
     }
@@ -298,7 +299,9 @@ export class ShortVideoService {
 
   /** The last attempt failed, or the input can never succeed: PROCESSING → FAILED. */
   async fail(id: string, error: string): Promise<ShortVideoRow> {
-    return (await this.apply(id, 'fail', { set: { error } })).row;
+    const { row, changed } = await this.apply(id, 'fail', { set: { error } });
+    if (changed) this.logger.info({ shortVideoId: id, liveId: row.liveId, error }, 'short video FAILED');
+    return row;
   }
 
   /**
