@@ -27,7 +27,7 @@ export async function syntheticRecordingArgs(options: {
   await writeFile(options.titleFile, options.title.replace(/[\r\n]+/g, ' '));
   const box = 'box=1:boxcolor=black@0.55:boxborderw=10:fontcolor=white';
   const filters = [
-    `drawtext=${font}:textfile='${escapeFilterValue(options.titleFile)}':x=(w-text_w)/2:y=24:fontsize=28:${box}`,
+    `drawtext=${font}:expansion=none:textfile='${escapeFilterValue(options.titleFile)}':x=(w-text_w)/2:y=24:fontsize=28:${box}`,
     `drawtext=${font}:text='%{pts\\:hms}':x=24:y=h-60:fontsize=26:${box}`,
   ];
   // One caption per step of the curve, shown while that count holds.
