@@ -39,9 +39,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const firstStage = (shortVideoStages[0] as Stage).name;
 
 /**
- * Stages that end closer together than this are recorded together, in one write. With real stage
- * times (SHORT_VIDEO_STAGE_MS=500) every stage is recorded as it ends; instant stages would otherwise
- * spend a database commit each on progress nobody can see move (a job then costs two writes, not five).
+ * Without media work (SHORT_VIDEO_MEDIA=off), stages that end closer together than this are recorded
+ * together, in one write: instant stages would otherwise spend a database commit each on progress
+ * nobody can see move (a job then costs two writes, not five). With media, every stage is recorded
+ * as it ends.
  */
 const recordEveryMs = 25;
 
@@ -125,7 +126,8 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
         unrecorded.stages.push(stage.name);
         Object.assign(unrecorded.outputs, outputs);
         const next = shortVideoStages[index + 1]?.name ?? null;
-        if (next !== null && performance.now() - recordedAt < recordEveryMs) continue;
+        // Real media work follows every stage: record each as it ends, so the stage shown is the one running.
+        if (next !== null && service.media.instant && performance.now() - recordedAt < recordEveryMs) continue;
         const progress = Math.round(((index + 1) * 100) / shortVideoStages.length);
         const [recorded] = await Promise.all([
           service.recordStages(id, unrecorded.stages, { progress, next, outputs: unrecorded.outputs }),

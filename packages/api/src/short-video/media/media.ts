@@ -18,6 +18,8 @@ export type MediaVideo = Pick<
  * its poster. The stages decide what to make; this makes it.
  */
 export interface ShortVideoMedia {
+  /** True when no stage takes time (no media is made): the worker may record stages together. */
+  readonly instant: boolean;
   /** Why media cannot be made here (ffmpeg missing), or undefined when it can. */
   unavailable(): Promise<string | undefined>;
   /** Fetches (or makes) the recording into the worker's working space and says what it is. */
@@ -108,6 +110,7 @@ export function posterArgs(options: { recording: string; atSec: number; output: 
 
 /** Media made with the system's ffmpeg. */
 export class FfmpegMedia implements ShortVideoMedia {
+  readonly instant = false;
   private readonly renderSlots: Semaphore;
   private checked: Promise<string | undefined> | undefined;
 
@@ -359,6 +362,7 @@ export class Semaphore {
 
 /** `SHORT_VIDEO_MEDIA=off`: the stages' bookkeeping alone, for measuring the pipeline's own cost. */
 export class NoMedia implements ShortVideoMedia {
+  readonly instant = true;
   async unavailable() {
     return undefined;
   }
