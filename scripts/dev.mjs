@@ -328,6 +328,30 @@ export function pingRedis(redis, timeoutMs = 1000) {
   });
 }
 
+/**
+ * What to do when the short-video worker's ffmpeg is missing (`FFMPEG_PATH`, default `ffmpeg` on PATH).
+ * @param {string} ffmpegPath
+ */
+export function missingFfmpegMessage(ffmpegPath) {
+  return [
+    `ffmpeg was not found (FFMPEG_PATH=${ffmpegPath}). OnAir cuts its short videos with the system's ffmpeg:`,
+    '  Debian/Ubuntu   sudo apt-get install -y ffmpeg',
+    '  macOS           brew install ffmpeg',
+    '  or set FFMPEG_PATH to an ffmpeg binary (ffprobe must sit beside it).',
+  ].join('\n');
+}
+
+/** @param {string} command An executable by path, or a name looked up on PATH. */
+function executable(command) {
+  if (!command.includes('/')) return onPath(command);
+  try {
+    accessSync(command, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** @param {string} name */
 function onPath(name) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -587,6 +611,12 @@ async function main() {
   let redisDescription = `${redactUrl(redis.url)} (already running)`;
   if (strategy.kind === 'fail') {
     fail(missingRedisMessage({ url: redis.url, reason: strategy.reason, detail: strategy.detail }));
+    process.exit(1);
+  }
+  // The inline worker cannot make a clip without ffmpeg: say so before anything is started.
+  const ffmpegPath = process.env.FFMPEG_PATH || 'ffmpeg';
+  if (process.env.SHORT_VIDEO_MEDIA !== 'off' && !executable(ffmpegPath)) {
+    fail(missingFfmpegMessage(ffmpegPath));
     process.exit(1);
   }
   if (strategy.kind === 'compose') {

@@ -382,6 +382,30 @@ describe('pnpm dev: refusing to start', () => {
     }
   });
 
+  it('stops before starting anything when ffmpeg is missing, saying how to install it', async () => {
+    // A PATH with node alone (no ffmpeg), and a Redis that answers.
+    const bin = mkdtempSync(join(tmpdir(), 'onair-dev-path-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    try {
+      const result = run(join(bin, 'node'), [devScript], {
+        env: {
+          PATH: bin,
+          HOME: process.env.HOME,
+          REDIS_URL: redisUrl,
+          PORT: String(await freePort()),
+          DASHBOARD_PORT: String(await freePort()),
+        },
+      });
+      await expect(result).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('ffmpeg was not found (FFMPEG_PATH=ffmpeg)'),
+      });
+      await expect(result).rejects.toMatchObject({ stderr: expect.stringContaining('apt-get install -y ffmpeg') });
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   it('names the three ways to get Redis when none answers and neither Docker nor redis-server exist', async () => {
     // A PATH with node alone: no docker, no docker-compose, no redis-server.
     const bin = mkdtempSync(join(tmpdir(), 'onair-dev-path-'));

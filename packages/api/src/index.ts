@@ -5,6 +5,8 @@ export { createLogger } from './infra/logger';
 export { connectedFrame, pingFrame, serializedErrorFrame, sseHeaders } from './infra/sse';
 export type { LiveSession, LiveStatus } from './live/schema';
 export { type AppRouter, appRouter } from './root';
+export { ffmpegArgs } from './short-video/media/ffmpeg';
+export { renderArgs } from './short-video/media/media';
 export { type MediaKind, type MediaStore, mediaContentType } from './short-video/media/store';
 export type { ShortVideo, ShortVideoStatus } from './short-video/schema';
 export type { Context } from './trpc';

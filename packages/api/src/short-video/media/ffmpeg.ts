@@ -37,10 +37,8 @@ export class Ffmpeg {
     options: { durationSec?: number; onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
   ): Promise<void> {
     const progress = options.onProgress && options.durationSec ? options : undefined;
-    const fullArgs = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'];
-    if (progress) fullArgs.push('-progress', 'pipe:1', '-nostats');
     let pending = '';
-    await this.execute(this.ffmpegPath, [...fullArgs, ...args], what, {
+    await this.execute(this.ffmpegPath, ffmpegArgs(args, { progress: progress !== undefined }), what, {
       signal: options.signal,
       onStdout: progress
         ? (text) => {
@@ -117,6 +115,12 @@ export class Ffmpeg {
       });
     });
   }
+}
+
+/** The whole command line `run` gives ffmpeg (the bench runs the same one alone). */
+export function ffmpegArgs(args: string[], options: { progress: boolean }): string[] {
+  const common = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'];
+  return [...common, ...(options.progress ? ['-progress', 'pipe:1', '-nostats'] : []), ...args];
 }
 
 export interface MediaProbe {
