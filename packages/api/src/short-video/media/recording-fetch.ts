@@ -35,19 +35,17 @@ export class RecordingFetcher {
   /** Writes the resource at `url` to `file`; returns the URL it was finally read from (after redirects). */
   async download(url: string, file: string, signal?: AbortSignal): Promise<{ url: URL; bytes: number }> {
     const deadline = this.deadline(signal);
+    const { response, url: finalUrl } = await this.open(url, deadline.signal).catch((error: unknown) => {
+      throw deadline.explain(error);
+    });
+    const limit = new ByteLimit(this.policy.maxBytes);
     try {
-      const { response, url: finalUrl } = await this.open(url, deadline.signal);
-      const limit = new ByteLimit(this.policy.maxBytes);
-      try {
-        await pipeline(response, limit, createWriteStream(file), { signal: deadline.signal });
-      } catch (error) {
-        await rm(file, { force: true });
-        throw deadline.explain(error);
-      }
-      return { url: finalUrl, bytes: limit.bytes };
-    } finally {
-      deadline.clear();
+      await pipeline(response, limit, createWriteStream(file), { signal: deadline.signal });
+    } catch (error) {
+      await rm(file, { force: true });
+      throw deadline.explain(error);
     }
+    return { url: finalUrl, bytes: limit.bytes };
   }
 
   /** A small text resource (an HLS playlist). */
@@ -57,18 +55,14 @@ export class RecordingFetcher {
       const { response, url: finalUrl } = await this.open(url, deadline.signal);
       const chunks: Buffer[] = [];
       let size = 0;
-      try {
-        for await (const chunk of response as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > 4 * 1024 * 1024) throw new Error(`the playlist at ${finalUrl.href} is larger than 4 MiB`);
-          chunks.push(chunk);
-        }
-      } catch (error) {
-        throw deadline.explain(error);
+      for await (const chunk of response as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > 4 * 1024 * 1024) throw new Error(`the playlist at ${finalUrl.href} is larger than 4 MiB`);
+        chunks.push(chunk);
       }
       return { url: finalUrl, text: Buffer.concat(chunks).toString('utf8') };
-    } finally {
-      deadline.clear();
+    } catch (error) {
+      throw deadline.explain(error);
     }
   }
 
@@ -190,9 +184,9 @@ export class RecordingFetcher {
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
     return {
       signal,
-      clear: () => {},
+      /** A fetch cut short by the time limit says so, whatever the stream reported. */
       explain: (error: unknown) =>
-        timeout.aborted
+        timeout.aborted && !(error instanceof InvalidInputError)
           ? new Error(`the recording was not fetched within RECORDING_TIMEOUT_MS (${this.policy.timeoutMs} ms)`)
           : error,
     };
