@@ -186,6 +186,18 @@ describe('recordings that cannot make a clip', { timeout: 150_000 }, () => {
     expect(outside.error).toBe(
       "Invalid input: the recording's host recordings.elsewhere.example is not in RECORDING_HOSTS",
     );
+    // Named when the live was created rather than when it ended.
+    const created = await server.operator.live.create.mutate({
+      title: 'Recording named at creation',
+      recordingUrl: 'http://create.elsewhere.example/live.mp4',
+    });
+    expect(created.recordingUrl).toBe('http://create.elsewhere.example/live.mp4');
+    await server.operator.live.start.mutate({ id: created.id });
+    await server.operator.live.end.mutate({ id: created.id });
+    const fromCreate = await waitForVideo(server.client, created.id, settled);
+    expect(fromCreate).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(fromCreate.error).toContain('create.elsewhere.example is not in RECORDING_HOSTS');
+
     const redirected = await clipOf(server, 'Redirected away', { recordingUrl: host.url('moved-away.mp4') });
     expect(redirected).toMatchObject({ status: 'FAILED', attempts: 1 });
     expect(redirected.error).toContain('redirected outside RECORDING_HOSTS (to recordings.elsewhere.example)');
