@@ -20,6 +20,10 @@ RUN pnpm build
 RUN pnpm install --frozen-lockfile --offline --prod
 
 FROM base AS runtime
+# The worker cuts clips with Debian's ffmpeg (ffprobe included); DejaVu captions synthetic recordings.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     DATA_DIR=/data

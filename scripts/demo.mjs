@@ -110,7 +110,8 @@ async function driveTraffic(call, dashboardUrl, token) {
   await call('mutation', 'live.end', { id: first.live.id });
   say(`ended "${first.live.title}"; following its short video:`);
   let shown = '';
-  const deadline = Date.now() + 120_000;
+  // A real clip is cut with ffmpeg: give a busy machine a few minutes.
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     const { items } = await call('query', 'shortVideo.list', { liveId: first.live.id, limit: 1 });
     const video = items[0];
@@ -121,6 +122,9 @@ async function driveTraffic(call, dashboardUrl, token) {
       say(`  short video: ${state}`);
       shown = state;
     }
+    if (video?.status === 'READY')
+      say(`  watch it: ${dashboardUrl}/lives/${first.live.id} (the clip: ${dashboardUrl}${video.videoUrl})`);
+    if (video?.status === 'FAILED') say(`  it failed: ${video.error}`);
     if (video?.status === 'READY' || video?.status === 'FAILED') break;
     await sleep(250);
   }

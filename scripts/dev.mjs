@@ -136,8 +136,25 @@ async function whenAnswering(
   return false;
 }
 
+/** The inline worker cuts clips with the system's ffmpeg: without it, say how to get it before starting. */
+function ensureFfmpeg(/** @type {NodeJS.ProcessEnv} */ env) {
+  const ffmpeg = env.FFMPEG_PATH || 'ffmpeg';
+  if (env.SHORT_VIDEO_MEDIA === 'off' || runs(ffmpeg, ['-version'])) return;
+  process.stderr.write(
+    [
+      `ffmpeg was not found (FFMPEG_PATH=${ffmpeg}). OnAir cuts its short videos with the system's ffmpeg:`,
+      '  Debian/Ubuntu   sudo apt-get install -y ffmpeg',
+      '  macOS           brew install ffmpeg',
+      '  or set FFMPEG_PATH to an ffmpeg binary (ffprobe must sit beside it).',
+      '',
+    ].join('\n'),
+  );
+  process.exit(1);
+}
+
 async function main() {
   const config = devConfig(process.env);
+  ensureFfmpeg(process.env);
   const redis = await ensureRedis(config);
   mkdirSync(config.dataDir, { recursive: true });
   const extra = process.argv.slice(2);

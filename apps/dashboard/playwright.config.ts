@@ -47,11 +47,13 @@ export default defineConfig({
         // Only the browser's origin is the dashboard; the API is called from the dashboard server and Node.
         CORS_ORIGIN: DASHBOARD_ORIGIN,
         // The story (e2e/story.spec.ts) in seconds rather than minutes: viewers that vanish expire
-        // within about 3.6 s, and a short video is made in about 2 s (four stages of 500 ms, long
-        // enough to see its progress), failing fast and retrying quickly when a failure is forced.
+        // within about 3.6 s, and a short video's stages pause 300 ms each (long enough to see its
+        // progress) on top of cutting a real clip at ffmpeg's fastest preset, failing fast and
+        // retrying quickly when a failure is forced.
         ENABLE_SIMULATOR: 'on',
         VIEWER_TTL_MS: '3000',
-        SHORT_VIDEO_STAGE_MS: '500',
+        SHORT_VIDEO_STAGE_MS: '300',
+        RENDER_PRESET: 'ultrafast',
         SHORT_VIDEO_ATTEMPTS: '2',
         SHORT_VIDEO_BACKOFF_MS: '300',
       },

@@ -18,6 +18,9 @@ if (existsSync(pipeline)) {
   else process.stderr.write('src/pipeline.ts exports no runPipelineBench: skipped\n');
 }
 
+// The render stage against the same ffmpeg command alone (issue 11).
+sections.push({ name: 'render', run: async () => (await import('./render')).runRenderBench() });
+
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 let failed = 0;
 for (const section of sections) {

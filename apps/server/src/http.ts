@@ -10,7 +10,7 @@ import { BodyRefused, boundedBody } from './request-limits';
 import { StreamLimits } from './stream-limits';
 import { ViewerDataPlane } from './viewer-data-plane';
 
-/** The API's HTTP surface: /trpc (batched HTTP and SSE), Bull Board, thumbnails, health, readiness and metrics. */
+/** The API's HTTP surface: /trpc (batched HTTP and SSE), Bull Board, clips and posters, health, readiness and metrics. */
 export interface HttpServerOptions {
   /** Serve the hot viewer procedures on the data plane (default); off, tRPC serves everything. */
   dataPlane?: boolean;
@@ -87,11 +87,13 @@ export async function buildHttpServer(onair: OnAir, options: HttpServerOptions =
 
   server.get('/readyz', async (_request, reply) => {
     const checks = await onair.checkReady();
-    const ready = checks.redis && checks.database;
+    // The worker of this process (WORKER=inline) cannot make a clip without ffmpeg.
+    const ready = checks.redis && checks.database && checks.media?.ok !== false;
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'unavailable',
       redis: checks.redis ? 'ok' : 'unreachable',
       database: checks.database ? 'ok' : 'unreachable',
+      ffmpeg: checks.media === undefined ? 'not needed (no worker here)' : checks.media.ok ? 'ok' : checks.media.reason,
     });
   });
 

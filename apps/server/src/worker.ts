@@ -18,6 +18,11 @@ async function main() {
   const logger = createLogger(env, 'onair-worker');
   const { token } = resolveOperatorToken(env);
   const onair = await createOnAir({ env, logger, operatorToken: token });
+  const mediaProblem = await onair.shortVideo.media.unavailable();
+  if (mediaProblem) {
+    await onair.close();
+    throw new ConfigError(`A worker cannot make short videos: ${mediaProblem}`);
+  }
   onair.startWorker();
   const metrics = env.WORKER_METRICS_PORT ? await serveMetrics(onair, env.HOST, env.WORKER_METRICS_PORT) : undefined;
   logger.info(

@@ -152,6 +152,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^RUN pnpm build$/m);
   });
 
+  it('has ffmpeg in the runtime image, for the worker', () => {
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toMatch(/apt-get install -y --no-install-recommends ffmpeg/);
+  });
+
   it('runs as the unprivileged node user', () => {
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
     expect(runtime).toMatch(/^USER node$/m);

@@ -74,15 +74,34 @@ describe('pnpm dev', () => {
     await vi.waitFor(async () => expect(await answers(port)).toBe(false), { timeout: 10_000, interval: 100 });
   }, 150_000);
 
+  it('stops before starting anything when ffmpeg is missing, saying how to install it', async () => {
+    // A PATH with node alone: no ffmpeg.
+    const bin = mkdtempSync(join(tmpdir(), 'onair-dev-path-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    try {
+      const result = run(join(bin, 'node'), ['scripts/dev.mjs'], {
+        cwd: root,
+        env: { PATH: bin, HOME: process.env.HOME, REDIS_URL: redisUrl },
+      });
+      await expect(result).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('ffmpeg was not found (FFMPEG_PATH=ffmpeg)'),
+      });
+      await expect(result).rejects.toMatchObject({ stderr: expect.stringContaining('apt-get install -y ffmpeg') });
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   it('says how to get Redis when none answers and redis-server is not installed', async () => {
-    // A PATH with node alone: no redis-server.
+    // A PATH with node alone: no redis-server (and no ffmpeg, which this run does not need).
     const bin = mkdtempSync(join(tmpdir(), 'onair-dev-path-'));
     symlinkSync(process.execPath, join(bin, 'node'));
     try {
       const port = await freePort();
       const result = run(join(bin, 'node'), ['scripts/dev.mjs'], {
         cwd: root,
-        env: { PATH: bin, HOME: process.env.HOME, REDIS_URL: `redis://127.0.0.1:${port}` },
+        env: { PATH: bin, HOME: process.env.HOME, REDIS_URL: `redis://127.0.0.1:${port}`, SHORT_VIDEO_MEDIA: 'off' },
       });
       await expect(result).rejects.toMatchObject({
         code: 1,

@@ -39,6 +39,7 @@ describe('live lifecycle', () => {
       scheduledAt: '2026-12-01T18:00:00.000Z',
       startedAt: null,
       endedAt: null,
+      recordingUrl: null,
       stats: { liveId: live.id, current: 0, peak: 0, unique: 0 },
     });
     expect(new Date(live.createdAt).toISOString()).toBe(live.createdAt);

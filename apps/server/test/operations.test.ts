@@ -10,7 +10,29 @@ describe('health, readiness and CORS', () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', redis: 'ok', database: 'ok' });
+    expect(await ready.json()).toEqual({ status: 'ready', redis: 'ok', database: 'ok', ffmpeg: 'ok' });
+  });
+
+  test('is not ready (503) when its worker has no ffmpeg, saying how to get one; needs none without a worker', async ({
+    isolatedWorld,
+  }) => {
+    const elsewhere = await isolatedWorld();
+    {
+      const missing = await elsewhere.start({ FFMPEG_PATH: '/nonexistent/ffmpeg' });
+      const ready = await fetch(`${missing.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({
+        status: 'unavailable',
+        redis: 'ok',
+        database: 'ok',
+        ffmpeg: "ffmpeg not found (/nonexistent/ffmpeg): install Debian's ffmpeg package or set FFMPEG_PATH",
+      });
+      await missing.stop();
+      const apiOnly = await elsewhere.start({ FFMPEG_PATH: '/nonexistent/ffmpeg', WORKER: 'off' });
+      const answer = await fetch(`${apiOnly.url}/readyz`);
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ status: 'ready', ffmpeg: 'not needed (no worker here)' });
+    }
   });
 
   test('allows the dashboard origin only', async ({ server }) => {
@@ -34,7 +56,7 @@ describe('when Redis is down', () => {
   cutOff('is not ready (503), naming Redis', async ({ server: isolated }) => {
     const ready = await fetch(`${isolated.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'unavailable', redis: 'unreachable', database: 'ok' });
+    expect(await ready.json()).toEqual({ status: 'unavailable', redis: 'unreachable', database: 'ok', ffmpeg: 'ok' });
   });
 
   cutOff(

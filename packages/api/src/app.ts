@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -17,11 +18,14 @@ import { liveEnded, liveStarted } from './live/events';
 import { LiveService } from './live/service';
 import { LiveStatusMirror } from './live/status-mirror';
 import { SimulatedFaults } from './short-video/faults';
+import { Ffmpeg } from './short-video/media/ffmpeg';
+import { FfmpegMedia, NoMedia } from './short-video/media/media';
+import { RecordingFetcher } from './short-video/media/recording-fetch';
+import { LocalMediaStore } from './short-video/media/store';
 import { createShortVideoMetrics } from './short-video/metrics';
 import { type ShortVideoJobData, shortVideoQueueName } from './short-video/queue';
 import { type ReconcileReport, ShortVideoReconciler } from './short-video/reconciler';
 import { ShortVideoService } from './short-video/service';
-import { ThumbnailStore } from './short-video/thumbnail';
 import { createShortVideoProcessor, ShortVideoWorker } from './short-video/worker';
 import { allStatsChannel, StatsFanout, StatsPublisher } from './viewers/fanout';
 import { PresenceStore } from './viewers/presence';
@@ -44,8 +48,11 @@ export interface OnAir {
   /** Every OnAir queue (Bull Board shows them all). */
   queues: Queue[];
   isOperator(authorization: string | undefined): boolean;
-  /** Redis and the database both answer. */
-  checkReady(): Promise<{ redis: boolean; database: boolean }>;
+  /**
+   * Redis and the database answer; `media` says whether this process can make clips (undefined: it
+   * runs no worker, so it needs no ffmpeg), or why not.
+   */
+  checkReady(): Promise<{ redis: boolean; database: boolean; media: { ok: boolean; reason?: string } | undefined }>;
   /**
    * Starts the background work of an API process: outbox relay, event consumers, the short-video
    * reconciler, and with WORKER=inline the short-video worker.
@@ -161,13 +168,31 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
   shortVideoQueue.on('error', (error) => logger.warn({ err: error.message }, 'short-video queue error'));
   const queues: Queue[] = [shortVideoQueue];
   registerQueueMetrics(metrics.registry, queues);
+  const mediaStore = new LocalMediaStore(env.DATA_DIR);
+  const media =
+    env.SHORT_VIDEO_MEDIA === 'off'
+      ? new NoMedia()
+      : new FfmpegMedia({
+          ffmpeg: new Ffmpeg(env.FFMPEG_PATH),
+          fetcher: new RecordingFetcher({
+            hosts: env.RECORDING_HOSTS,
+            maxBytes: env.RECORDING_MAX_BYTES,
+            timeoutMs: env.RECORDING_TIMEOUT_MS,
+          }),
+          store: mediaStore,
+          workDir: join(env.DATA_DIR, 'work'),
+          synthetic: { enabled: env.SYNTHETIC_RECORDINGS, maxSec: env.SYNTHETIC_RECORDING_MAX_SEC },
+          preset: env.RENDER_PRESET,
+          renderConcurrency: env.RENDER_CONCURRENCY,
+        });
   const shortVideo = new ShortVideoService({
     db: database.db,
     queue: shortVideoQueue,
     realtime,
     logger,
     jobPolicy: { attempts: env.SHORT_VIDEO_ATTEMPTS, backoffMs: env.SHORT_VIDEO_BACKOFF_MS },
-    thumbnails: new ThumbnailStore(env.DATA_DIR),
+    media,
+    mediaStore,
     faults: new SimulatedFaults(
       redis,
       // Not under the queue's keys: BullMQ reads `<prefix>:short-video:<id>` as a job.
@@ -211,6 +236,9 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       logger,
     });
     shortVideoWorker.start();
+    media.unavailable().then((reason) => {
+      if (reason) logger.error({ reason }, `short videos cannot be made here: ${reason}`);
+    });
   };
 
   const isOperator = createOperatorCheck(operatorToken);
@@ -236,8 +264,16 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
           check().then(() => true),
           new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000)),
         ]).catch(() => false);
-      const [redisOk, databaseOk] = await Promise.all([answers(() => redis.ping()), answers(() => database.ping())]);
-      return { redis: redisOk, database: databaseOk };
+      const [redisOk, databaseOk, mediaProblem] = await Promise.all([
+        answers(() => redis.ping()),
+        answers(() => database.ping()),
+        shortVideoWorker ? media.unavailable() : undefined,
+      ]);
+      return {
+        redis: redisOk,
+        database: databaseOk,
+        media: shortVideoWorker ? (mediaProblem ? { ok: false, reason: mediaProblem } : { ok: true }) : undefined,
+      };
     },
     start() {
       if (started) return;

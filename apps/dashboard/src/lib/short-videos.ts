@@ -38,9 +38,14 @@ export function mergeVideos(videos: readonly ShortVideo[], updates: readonly Sho
   return [...byId.values()].sort(newestFirst);
 }
 
-/** The thumbnail as the browser reaches it: through the dashboard's own origin (see app/media). */
+/** The poster as the browser reaches it: through the dashboard's own origin (see app/media). */
 export function thumbnailSource(video: ShortVideo): string | null {
   return video.thumbnailUrl?.startsWith('/media/thumbnails/') ? video.thumbnailUrl : null;
+}
+
+/** The clip of a READY video as the browser reaches it, through the dashboard's own origin. */
+export function clipSource(video: ShortVideo): string | null {
+  return video.status === 'READY' && video.videoUrl?.startsWith('/media/clips/') ? video.videoUrl : null;
 }
 
 /**

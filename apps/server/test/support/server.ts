@@ -46,6 +46,8 @@ export async function createTestEnvironment(kind: 'pglite' | 'postgres' = 'pglit
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       OPERATOR_TOKEN: operatorToken,
+      // Clips of tests are judged by their shape and length, not their quality.
+      RENDER_PRESET: 'ultrafast',
       ...database.env,
       ...extraEnv,
     });

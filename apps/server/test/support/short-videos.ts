@@ -25,7 +25,7 @@ export async function waitForVideo(
   client: OnAirClient,
   liveId: string,
   matches: (video: ShortVideo) => boolean,
-  timeout = 30_000,
+  timeout = 60_000,
 ): Promise<ShortVideo> {
   return vi.waitFor(
     async () => {

@@ -29,6 +29,7 @@ export async function spawnWorker(world: TestEnvironment, env: Record<string, st
       REDIS_URL: redisUrl,
       REDIS_PREFIX: world.prefix,
       OPERATOR_TOKEN: operatorToken,
+      RENDER_PRESET: 'ultrafast',
       ...world.database.env,
       ...env,
     },

@@ -12,15 +12,34 @@ describe('loadEnv', () => {
       VIEWER_TTL_MS: 30_000,
       WORKER: 'inline',
       WORKER_CONCURRENCY: 8,
-      SHORT_VIDEO_STAGE_MS: 500,
+      SHORT_VIDEO_STAGE_MS: 0,
       SHORT_VIDEO_FAILURE_RATE: 0,
       SHORT_VIDEO_ATTEMPTS: 3,
       SHORT_VIDEO_BACKOFF_MS: 1_000,
       SHORT_VIDEO_LOCK_MS: 30_000,
       SHORT_VIDEO_RECONCILE_MS: 60_000,
       CORS_ORIGIN: ['http://localhost:3000'],
+      FFMPEG_PATH: 'ffmpeg',
+      RECORDING_HOSTS: ['*'],
+      RECORDING_MAX_BYTES: 4 * 1024 ** 3,
+      RECORDING_TIMEOUT_MS: 600_000,
+      SYNTHETIC_RECORDINGS: true,
+      SYNTHETIC_RECORDING_MAX_SEC: 600,
+      RENDER_CONCURRENCY: 1,
+      RENDER_PRESET: 'veryfast',
+      SHORT_VIDEO_MEDIA: 'ffmpeg',
     });
     expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('fetches recordings from no host and makes none in production unless told, and never allows * there', () => {
+    const production = { NODE_ENV: 'production', OPERATOR_TOKEN: 'a-production-token-0123' };
+    expect(loadEnv(production)).toMatchObject({ RECORDING_HOSTS: [], SYNTHETIC_RECORDINGS: false });
+    expect(
+      loadEnv({ ...production, RECORDING_HOSTS: 'cdn.example.com, *.video.example:8443', SYNTHETIC_RECORDINGS: 'on' }),
+    ).toMatchObject({ RECORDING_HOSTS: ['cdn.example.com', '*.video.example:8443'], SYNTHETIC_RECORDINGS: true });
+    expect(() => loadEnv({ ...production, RECORDING_HOSTS: '*' })).toThrow(/RECORDING_HOSTS may not be \*/);
+    expect(() => loadEnv({ RECORDING_HOSTS: 'http://cdn.example.com/' })).toThrow(/RECORDING_HOSTS must list host/);
   });
 
   it('runs the worker out of process by default with PostgreSQL', () => {
@@ -38,6 +57,10 @@ describe('loadEnv', () => {
     ['REDIS_URL', 'http://localhost'],
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['VIEWER_TTL_MS', '-5'],
+    ['RENDER_PRESET', 'instant'],
+    ['RENDER_CONCURRENCY', '0'],
+    ['SYNTHETIC_RECORDINGS', 'maybe'],
+    ['SHORT_VIDEO_MEDIA', 'gstreamer'],
     ['WORKER', 'sometimes'],
     ['SHORT_VIDEO_FAILURE_RATE', '1.5'],
     ['REDIS_PREFIX', 'has spaces'],

@@ -11,6 +11,28 @@ const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =
   );
 };
 
+const onOff = (error = 'must be on or off') =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(['on', 'off', 'true', 'false', '1', '0'], { error })
+      .transform((value) => value === 'on' || value === 'true' || value === '1')
+      .optional(),
+  );
+
+/** The presets of x264, fastest first. */
+export const x264Presets = [
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+] as const;
+
 const envSchema = z.object({
   NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['development', 'production', 'test']).default('development')),
   LOG_LEVEL: z.preprocess(
@@ -43,7 +65,8 @@ const envSchema = z.object({
   VIEWER_TTL_MS: integer(30_000, 100),
   WORKER: z.preprocess(unsetIfEmpty, z.enum(['inline', 'off']).optional()),
   WORKER_CONCURRENCY: integer(8, 1, 1000),
-  SHORT_VIDEO_STAGE_MS: integer(500, 0, 600_000),
+  /** An extra pause before each stage, to watch the pipeline move or to test a crash in the middle of it. */
+  SHORT_VIDEO_STAGE_MS: integer(0, 0, 600_000),
   SHORT_VIDEO_FAILURE_RATE: z.preprocess(
     unsetIfEmpty,
     z.coerce
@@ -84,22 +107,44 @@ const envSchema = z.object({
   /** Concurrent SSE streams one process holds (503 beyond: another instance takes the client). */
   SSE_MAX_STREAMS: integer(10_000, 1, 1_000_000),
   /** Lets operators start simulated audiences from the dashboard (demos); `pnpm dev` turns it on. */
-  ENABLE_SIMULATOR: z.preprocess(
+  ENABLE_SIMULATOR: onOff().transform((value) => value ?? false),
+  /** The ffmpeg the stages run (ffprobe is taken from the same directory). */
+  FFMPEG_PATH: z.preprocess(unsetIfEmpty, z.string().default('ffmpeg')),
+  /** Hosts recordings may be fetched from, comma-separated (`*`: any public host, development only). */
+  RECORDING_HOSTS: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** A recording larger than this is refused. */
+  RECORDING_MAX_BYTES: integer(4 * 1024 ** 3, 1),
+  /** A recording not fetched within this long is given up (the attempt fails and is retried). */
+  RECORDING_TIMEOUT_MS: integer(600_000, 100, 86_400_000),
+  /** A live ended without a recording gets one made by ffmpeg (a test pattern with its audience). */
+  SYNTHETIC_RECORDINGS: onOff(),
+  /** The longest synthetic recording, in seconds. */
+  SYNTHETIC_RECORDING_MAX_SEC: integer(600, 1, 86_400),
+  /** Renders (the CPU-bound stage) running at once in one worker, whatever WORKER_CONCURRENCY is. */
+  RENDER_CONCURRENCY: integer(1, 1, 64),
+  /** x264 preset of the clips: faster presets cost less CPU for a larger file. */
+  RENDER_PRESET: z.preprocess(
     unsetIfEmpty,
-    z
-      .enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' })
-      .default('off')
-      .transform((value) => value === 'on' || value === 'true' || value === '1'),
+    z.enum(x264Presets, { error: `must be one of ${x264Presets.join(', ')}` }).default('veryfast'),
+  ),
+  /** `off`: the stages do their bookkeeping without making media (to measure the pipeline's own cost). */
+  SHORT_VIDEO_MEDIA: z.preprocess(
+    unsetIfEmpty,
+    z.enum(['ffmpeg', 'off'], { error: 'must be ffmpeg or off' }).default('ffmpeg'),
   ),
 });
 
 type RawEnv = z.infer<typeof envSchema>;
 
-export type Env = Omit<RawEnv, 'WORKER' | 'CORS_ORIGIN'> & {
+export type Env = Omit<RawEnv, 'WORKER' | 'CORS_ORIGIN' | 'RECORDING_HOSTS' | 'SYNTHETIC_RECORDINGS'> & {
   /** Run the BullMQ worker inside the API process. */
   WORKER: 'inline' | 'off';
   /** Allowed browser origins (CORS_ORIGIN is a comma-separated list). */
   CORS_ORIGIN: string[];
+  /** Hosts recordings may come from (`*`: any public host; default `*` outside production, none in it). */
+  RECORDING_HOSTS: string[];
+  /** Default: on outside production. */
+  SYNTHETIC_RECORDINGS: boolean;
 };
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -126,8 +171,24 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (raw.NODE_ENV === 'production' && !raw.OPERATOR_TOKEN) {
     throw new ConfigError('Invalid configuration: OPERATOR_TOKEN is required when NODE_ENV=production');
   }
+  const production = raw.NODE_ENV === 'production';
+  const recordingHosts = (raw.RECORDING_HOSTS ?? (production ? '' : '*'))
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
+  if (production && recordingHosts.includes('*')) {
+    throw new ConfigError('Invalid configuration: RECORDING_HOSTS may not be * when NODE_ENV=production');
+  }
+  const badHost = recordingHosts.find((host) => host !== '*' && !/^(\*\.)?[a-z0-9.:[\]-]+$/.test(host));
+  if (badHost !== undefined) {
+    throw new ConfigError(
+      `Invalid configuration: RECORDING_HOSTS must list host names, host:port or *.domain (got ${JSON.stringify(badHost)})`,
+    );
+  }
   return {
     ...raw,
+    RECORDING_HOSTS: recordingHosts,
+    SYNTHETIC_RECORDINGS: raw.SYNTHETIC_RECORDINGS ?? !production,
     WORKER: raw.WORKER ?? (raw.DATABASE_URL ? 'off' : 'inline'),
     CORS_ORIGIN: raw.CORS_ORIGIN.split(',')
       .map((origin) => origin.trim())

@@ -14,5 +14,7 @@ export const liveEnded = defineEvent(
     title: z.string(),
     startedAt: z.iso.datetime(),
     endedAt: z.iso.datetime(),
+    /** Absent in events written before recordings were known. */
+    recordingUrl: z.string().nullish(),
   }),
 );

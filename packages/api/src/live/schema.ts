@@ -5,13 +5,22 @@ import { viewerStatsSchema } from '../viewers/schema';
 export const liveStatusSchema = z.enum(['SCHEDULED', 'LIVE', 'ENDED']);
 export type LiveStatus = z.infer<typeof liveStatusSchema>;
 
+/** Where the video provider holds the live's recording: an http(s) address of an MP4 or an HLS playlist. */
+export const recordingUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .max(2048, 'must be at most 2048 characters');
+
 export const createLiveInput = z.object({
   title: storableText().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
   scheduledAt: storableInstant('must be an ISO-8601 date-time').optional(),
   idempotencyKey: storableText().min(1).max(64, 'must be at most 64 characters').optional(),
+  recordingUrl: recordingUrlSchema.optional(),
 });
 
 export const liveIdInput = z.object({ id: liveIdSchema });
+
+/** The recording may be known only once the live is over: ending it may name it (or replace it). */
+export const endLiveInput = z.object({ id: liveIdSchema, recordingUrl: recordingUrlSchema.optional() });
 
 export const listLivesInput = z.object({
   status: liveStatusSchema.optional(),
@@ -32,9 +41,11 @@ export const liveSessionSchema = z.object({
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   endedAt: z.iso.datetime().nullable(),
+  recordingUrl: z.string().nullable(),
   stats: viewerStatsSchema,
 });
 
 export type LiveSession = z.infer<typeof liveSessionSchema>;
+export type EndLiveInput = z.infer<typeof endLiveInput>;
 export type CreateLiveInput = z.infer<typeof createLiveInput>;
 export type ListLivesInput = z.infer<typeof listLivesInput>;

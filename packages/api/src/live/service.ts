@@ -75,6 +75,7 @@ export class LiveService {
       scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
       createdAt: this.now(),
       idempotencyKey: input.idempotencyKey ?? null,
+      recordingUrl: input.recordingUrl ?? null,
     });
     if (inserted) {
       this.logger.info({ liveId: inserted.id, title: inserted.title }, 'live created');
@@ -94,8 +95,9 @@ export class LiveService {
     return this.apply(id, 'start');
   }
 
-  end(id: string): Promise<LiveSession> {
-    return this.apply(id, 'end');
+  /** Ends a live; `recordingUrl` names (or replaces) its recording, for its short video. */
+  end(id: string, options: { recordingUrl?: string | undefined } = {}): Promise<LiveSession> {
+    return this.apply(id, 'end', options.recordingUrl);
   }
 
   async get(id: string): Promise<LiveSession> {
@@ -213,6 +215,7 @@ export class LiveService {
               title: row.title,
               startedAt: row.startedAt.toISOString(),
               endedAt: row.endedAt.toISOString(),
+              recordingUrl: row.recordingUrl,
             },
           ]
         : [],
@@ -231,7 +234,7 @@ export class LiveService {
     await this.statusMirror.advance(id, status);
   }
 
-  private async apply(id: string, action: LiveAction): Promise<LiveSession> {
+  private async apply(id: string, action: LiveAction, recordingUrl?: string): Promise<LiveSession> {
     const now = this.now();
     const result = await this.db.transaction(async (tx) => {
       const current = await liveStore.findById(tx, id, true);
@@ -239,7 +242,10 @@ export class LiveService {
       const decision = transition(current.status, action);
       if (decision.outcome === 'refused') throw new ConflictError(`Cannot ${action} live ${id}: ${decision.reason}`);
       if (decision.outcome === 'unchanged') return { row: current, changed: false };
-      const row = await liveStore.updateStatus(tx, id, decision.to, timestampsFor(decision.to, now));
+      const row = await liveStore.updateStatus(tx, id, decision.to, {
+        ...timestampsFor(decision.to, now),
+        ...(recordingUrl ? { recordingUrl } : {}),
+      });
       await this.appendEvents(tx, current.status, row);
       return { row, changed: true };
     });
@@ -274,6 +280,7 @@ export class LiveService {
         title: row.title,
         startedAt: row.startedAt.toISOString(),
         endedAt: row.endedAt.toISOString(),
+        recordingUrl: row.recordingUrl,
       });
     }
   }
@@ -318,6 +325,7 @@ export class LiveService {
       createdAt: row.createdAt.toISOString(),
       startedAt: row.startedAt?.toISOString() ?? null,
       endedAt: row.endedAt?.toISOString() ?? null,
+      recordingUrl: row.recordingUrl,
       stats: stats.get(row.id) ?? emptyViewerStats(row.id, now),
     }));
   }

@@ -8,7 +8,13 @@ import { type LiveRow, lives } from './tables';
 export const liveStore = {
   async insert(
     db: Executor,
-    values: { title: string; scheduledAt: Date | null; createdAt: Date; idempotencyKey: string | null },
+    values: {
+      title: string;
+      scheduledAt: Date | null;
+      createdAt: Date;
+      idempotencyKey: string | null;
+      recordingUrl: string | null;
+    },
   ): Promise<LiveRow | undefined> {
     const [row] = await db
       .insert(lives)
@@ -33,11 +39,11 @@ export const liveStore = {
     db: Executor,
     id: string,
     status: LiveStatus,
-    timestamps: { startedAt?: Date; endedAt?: Date },
+    changes: { startedAt?: Date; endedAt?: Date; recordingUrl?: string },
   ): Promise<LiveRow> {
     const [row] = await db
       .update(lives)
-      .set({ status, ...timestamps, version: sql`nextval('live_version_seq')` })
+      .set({ status, ...changes, version: sql`nextval('live_version_seq')` })
       .where(eq(lives.id, id))
       .returning();
     if (!row) throw new Error(`live ${id} vanished inside its own transaction`);

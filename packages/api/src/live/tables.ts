@@ -19,6 +19,8 @@ export const lives = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+    /** Where the video provider holds the live's recording (http(s), MP4 or HLS), when it said. */
+    recordingUrl: text('recording_url'),
     idempotencyKey: text('idempotency_key').unique('lives_idempotency_key_unique'),
     version: bigint('version', { mode: 'number' }).notNull().default(sql`nextval('live_version_seq')`),
   },

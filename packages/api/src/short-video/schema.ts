@@ -18,8 +18,9 @@ export const shortVideoSchema = z.object({
   attempts: z.number().int().min(0),
   error: z.string().nullable(),
   highlight: highlightWindowSchema.nullable(),
+  /** A path on the API's origin (`/media/clips/<id>.mp4`): the clip, once READY. */
   videoUrl: z.string().nullable(),
-  /** A path on the API's origin (e.g. `/media/thumbnails/<id>.svg`): the API does not know its public URL. */
+  /** A path on the API's origin (`/media/thumbnails/<id>.jpg`): the API does not know its public URL. */
   thumbnailUrl: z.string().nullable(),
   durationSec: z.number().nullable(),
   createdAt: z.iso.datetime(),

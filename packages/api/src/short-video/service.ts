@@ -8,13 +8,14 @@ import { decodeCursor, encodeCursor } from '../infra/pagination';
 import { Feed, type RealtimeHub } from '../infra/realtime';
 import { shortVideoUpdated } from './events';
 import type { SimulatedFaults } from './faults';
+import type { ShortVideoMedia } from './media/media';
+import type { MediaStore } from './media/store';
 import { type EndedLive, noViewerTimeline, type ViewerTimelineReader } from './ports';
 import { type ShortVideoJobData, type ShortVideoJobPolicy, shortVideoJobName, shortVideoJobOptions } from './queue';
 import type { ListShortVideosInput, ShortVideo } from './schema';
 import { changesFrom, permittedFrom, type ShortVideoAction, targetOf, transition } from './state';
 import { type ShortVideoChanges, type ShortVideoWrite, shortVideoStore } from './store';
 import type { ShortVideoRow } from './tables';
-import type { ThumbnailStore } from './thumbnail';
 
 export type ShortVideoQueue = Queue<ShortVideoJobData>;
 
@@ -24,7 +25,8 @@ export interface ShortVideoServiceDeps {
   realtime: RealtimeHub;
   logger: Logger;
   jobPolicy: ShortVideoJobPolicy;
-  thumbnails: ThumbnailStore;
+  media: ShortVideoMedia;
+  mediaStore: MediaStore;
   faults: SimulatedFaults;
   viewerTimeline?: ViewerTimelineReader;
   now?: () => Date;
@@ -44,7 +46,10 @@ export class ShortVideoService {
   private readonly realtime: RealtimeHub;
   private readonly logger: Logger;
   private readonly jobPolicy: ShortVideoJobPolicy;
-  readonly thumbnails: ThumbnailStore;
+  /** Makes the clips and posters (the worker's side). */
+  readonly media: ShortVideoMedia;
+  /** Where published clips and posters are kept (the API serves them from it). */
+  readonly mediaStore: MediaStore;
   /** The simulated stages' failure rate, which an operator may override at run time (demos). */
   readonly faults: SimulatedFaults;
   private readonly now: () => Date;
@@ -59,7 +64,8 @@ export class ShortVideoService {
     this.realtime = deps.realtime;
     this.logger = deps.logger;
     this.jobPolicy = deps.jobPolicy;
-    this.thumbnails = deps.thumbnails;
+    this.media = deps.media;
+    this.mediaStore = deps.mediaStore;
     this.faults = deps.faults;
     this.viewerTimeline = deps.viewerTimeline ?? noViewerTimeline;
     this.now = deps.now ?? (() => new Date());
@@ -95,6 +101,7 @@ export class ShortVideoService {
         liveTitle: live.title,
         liveStartedAt: new Date(live.startedAt),
         liveEndedAt: new Date(live.endedAt),
+        recordingUrl: live.recordingUrl ?? null,
         createdAt,
       })),
     );
@@ -169,6 +176,7 @@ export class ShortVideoService {
         completedStages: [],
         attempts: 0,
         error: null,
+        recording: null,
         highlight: null,
         videoUrl: null,
         thumbnailUrl: null,
@@ -289,6 +297,12 @@ export class ShortVideoService {
     const current = await shortVideoStore.findById(this.db, id);
     if (!current) throw new NotFoundError('short video', id);
     return { recorded: false, row: current };
+  }
+
+  /** Progress within a long stage (a render), shown while the video stays PROCESSING. */
+  async recordProgress(id: string, progress: number): Promise<void> {
+    const row = await this.write(id, { statuses: ['PROCESSING'], set: { progress } });
+    if (row) this.broadcast(row);
   }
 
   /** A failed attempt that will be retried: the error is shown while the video stays PROCESSING. */

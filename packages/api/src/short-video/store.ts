@@ -14,6 +14,7 @@ export type ShortVideoChanges = Partial<
     | 'completedStages'
     | 'attempts'
     | 'error'
+    | 'recording'
     | 'highlight'
     | 'videoUrl'
     | 'thumbnailUrl'
@@ -134,6 +135,7 @@ export interface NewShortVideo {
   liveTitle: string;
   liveStartedAt: Date;
   liveEndedAt: Date;
+  recordingUrl: string | null;
   createdAt: Date;
 }
 

@@ -23,6 +23,14 @@ export interface HighlightWindow {
   endSec: number;
 }
 
+/** What fetch-recording found the live's recording to be. */
+export interface RecordingFacts {
+  durationSec: number;
+  hasAudio: boolean;
+  /** `url`: fetched from the live's recordingUrl; `synthetic`: made by ffmpeg (SYNTHETIC_RECORDINGS). */
+  source: 'url' | 'synthetic';
+}
+
 export const shortVideos = pgTable(
   'short_videos',
   {
@@ -32,6 +40,9 @@ export const shortVideos = pgTable(
     liveTitle: text('live_title').notNull(),
     liveStartedAt: timestamp('live_started_at', { withTimezone: true, mode: 'date' }).notNull(),
     liveEndedAt: timestamp('live_ended_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The live's recording as `live.ended` gave it; null: none (a synthetic one, or FAILED). */
+    recordingUrl: text('recording_url'),
+    recording: jsonb('recording').$type<RecordingFacts>(),
     status: shortVideoStatus('status').notNull().default('PENDING'),
     progress: integer('progress').notNull().default(0),
     stage: text('stage'),

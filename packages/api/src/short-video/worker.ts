@@ -8,6 +8,7 @@ import type { ShortVideoMetrics } from './metrics';
 import { shortVideoJobSchema, shortVideoQueueName, stalledJobSettings } from './queue';
 import type { ShortVideoService } from './service';
 import { shortVideoStages } from './stages';
+import { toCurve } from './stages/detect-highlight';
 import {
   InvalidInputError,
   type ShortVideoStageName,
@@ -38,9 +39,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const firstStage = (shortVideoStages[0] as Stage).name;
 
 /**
- * Stages that end closer together than this are recorded together, in one write. With real stage
- * times (SHORT_VIDEO_STAGE_MS=500) every stage is recorded as it ends; instant stages would otherwise
- * spend a database commit each on progress nobody can see move (a job then costs two writes, not five).
+ * Without media work (SHORT_VIDEO_MEDIA=off), stages that end closer together than this are recorded
+ * together, in one write: instant stages would otherwise spend a database commit each on progress
+ * nobody can see move (a job then costs two writes, not five). With media, every stage is recorded
+ * as it ends.
  */
 const recordEveryMs = 25;
 
@@ -91,7 +93,11 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
       if (!timeline || !payload.success || payload.data.shortVideoId !== id || payload.data.liveId !== video.liveId) {
         throw new InvalidInputError(`job payload ${JSON.stringify(job.data)} does not describe short video ${id}`);
       }
-      const context = { timeline: () => timeline, thumbnails: service.thumbnails };
+      const startedAt = video.liveStartedAt;
+      const liveSec = (video.liveEndedAt.getTime() - startedAt.getTime()) / 1000;
+      const audience = async () =>
+        toCurve(await timeline, startedAt, liveSec).map((step) => ({ fromSec: step.at, count: step.count }));
+      const context = { timeline: () => timeline, audience, media: service.media, signal };
       // Stages run but not recorded yet (see recordEveryMs), and what they produced.
       let unrecorded: { stages: ShortVideoStageName[]; outputs: StageOutputs } = { stages: [], outputs: {} };
       let recordedAt = performance.now();
@@ -104,8 +110,14 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
         const stopTimer = metrics.stageDuration.startTimer({ stage: stage.name });
         let outputs: StageOutputs;
         try {
-          const stageContext = { ...context, video: { ...video, ...unrecorded.outputs } };
-          outputs = await runStage(stage, stageContext, await failureRate, signal);
+          const progress = stageProgress(job, id, index);
+          const stageContext = { ...context, progress: progress.report, video: { ...video, ...unrecorded.outputs } };
+          try {
+            outputs = await runStage(stage, stageContext, await failureRate, signal);
+          } finally {
+            // Its last progress lands before the stage's record, so progress never goes back.
+            await progress.settled();
+          }
           stopTimer({ outcome: 'ok' });
         } catch (error) {
           stopTimer({ outcome: 'error' });
@@ -114,7 +126,8 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
         unrecorded.stages.push(stage.name);
         Object.assign(unrecorded.outputs, outputs);
         const next = shortVideoStages[index + 1]?.name ?? null;
-        if (next !== null && performance.now() - recordedAt < recordEveryMs) continue;
+        // Real media work follows every stage: record each as it ends, so the stage shown is the one running.
+        if (next !== null && service.media.instant && performance.now() - recordedAt < recordEveryMs) continue;
         const progress = Math.round(((index + 1) * 100) / shortVideoStages.length);
         const [recorded] = await Promise.all([
           service.recordStages(id, unrecorded.stages, { progress, next, outputs: unrecorded.outputs }),
@@ -133,6 +146,7 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
         }
       }
       if (video.status !== 'READY') throw new Error(`short video ${id} ran every stage without becoming READY`);
+      await releaseMedia(id);
       metrics.attempts.observe({ status: 'READY' }, job.attemptsStarted);
       return { status: 'READY', videoUrl: video.videoUrl };
     } catch (error) {
@@ -145,6 +159,37 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
       throw error instanceof InvalidInputError ? new UnrecoverableError(error.message) : error;
     }
   };
+
+  /**
+   * Progress within stage `index` (a render follows ffmpeg's own): the job's and the video's progress
+   * move from the stage's start to its end, at most every half second and by whole percents.
+   */
+  function stageProgress(job: Job<unknown, ShortVideoJobResult>, id: string, index: number) {
+    const from = (index * 100) / shortVideoStages.length;
+    const span = 100 / shortVideoStages.length;
+    let shown = Math.round(from);
+    let shownAt = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    const report = (fraction: number) => {
+      // Below the stage's end: reaching it is the stage's own record.
+      const progress = Math.min(Math.round(from + span * fraction), Math.round(from + span) - 1);
+      if (progress <= shown || performance.now() - shownAt < 500) return;
+      shown = progress;
+      shownAt = performance.now();
+      // One write at a time, in order; progress is best effort and never fails the stage.
+      writing = writing
+        .then(() => Promise.all([job.updateProgress(progress), service.recordProgress(id, progress)]))
+        .catch((error: unknown) => logger.debug({ err: error, shortVideoId: id }, 'progress not recorded'));
+    };
+    return { report, settled: () => writing };
+  }
+
+  /** The working copy of the recording goes once the video is finished. */
+  async function releaseMedia(id: string): Promise<void> {
+    await service.media.release(id).catch((error: unknown) => {
+      logger.warn({ err: error, shortVideoId: id }, 'could not remove the working copy of a recording');
+    });
+  }
 
   async function recordFailure(job: Job<unknown, ShortVideoJobResult>, id: string, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
@@ -161,6 +206,7 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
             : reason,
         );
         metrics.attempts.observe({ status: 'FAILED' }, job.attemptsStarted);
+        await releaseMedia(id);
       } else {
         await service.recordAttemptError(
           id,

@@ -4,8 +4,9 @@ import Link from 'next/link';
 import { useId, useState } from 'react';
 import { LocalTime } from '@/components/local-time';
 import { browserApi } from '@/lib/browser-api';
-import { describeStage, type ShortVideo, thumbnailSource } from '@/lib/short-videos';
+import { clipSource, describeStage, type ShortVideo, thumbnailSource } from '@/lib/short-videos';
 import styles from './short-video-card.module.css';
+import { ShortVideoPlayer } from './short-video-player';
 import { VideoStatus } from './video-status';
 
 interface ShortVideoCardProps {
@@ -39,8 +40,10 @@ export function ShortVideoCard({ video, liveTitle, onChanged, onError }: ShortVi
   return (
     <article className={styles.card} aria-labelledby={titleId} data-status={video.status}>
       <div className={styles.thumbnail}>
-        {thumbnail ? (
-          <img src={thumbnail} alt={`Thumbnail of the short video of ${name}`} width={320} height={180} />
+        {clipSource(video) ? (
+          <ShortVideoPlayer video={video} name={name} />
+        ) : thumbnail ? (
+          <img src={thumbnail} alt={`Thumbnail of the short video of ${name}`} width={720} height={1280} />
         ) : (
           <span className={styles.placeholder} aria-hidden="true">
             {video.status === 'FAILED' ? '!' : '▶'}

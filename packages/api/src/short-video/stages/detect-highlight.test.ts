@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ViewerCountPoint } from '../ports';
-import { chooseHighlight } from './detect-highlight';
+import { chooseHighlight, peakSecond } from './detect-highlight';
 
 const startedAt = new Date('2026-05-01T18:00:00.000Z');
 const at = (second: number) => new Date(startedAt.getTime() + second * 1000).toISOString();
@@ -64,5 +64,15 @@ describe('chooseHighlight', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(highlight.startSec).toBeLessThanOrEqual(9_000);
     expect(highlight.endSec).toBeGreaterThanOrEqual(9_000);
+  });
+});
+
+describe('peakSecond', () => {
+  it('is the moment the audience first reached its peak within the window, else the window middle', () => {
+    const points = curve([0, 3], [12, 40], [20, 90], [25, 20], [50, 200]);
+    expect(peakSecond(points, startedAt, { startSec: 0, endSec: 30 })).toBe(20);
+    // A peak in force since before the window starts shows at its start.
+    expect(peakSecond(points, startedAt, { startSec: 22, endSec: 40 })).toBe(22);
+    expect(peakSecond([], startedAt, { startSec: 10, endSec: 40 })).toBe(25);
   });
 });

@@ -1,6 +1,5 @@
 import type { ViewerCountPoint } from '../ports';
 import type { HighlightWindow } from '../tables';
-import { recordingOf } from './fetch-recording';
 import type { Stage } from './stage';
 
 export const highlightSec = 30;
@@ -68,8 +67,22 @@ interface Step {
   count: number;
 }
 
+/**
+ * The moment the audience first reached its peak within `window` (seconds into the recording); the
+ * middle of the window when nobody watched. The poster shows this frame.
+ */
+export function peakSecond(points: ViewerCountPoint[], startedAt: Date, window: HighlightWindow): number {
+  const curve = toCurve(points, startedAt, window.endSec).filter(
+    (step, index, all) => step.at >= window.startSec || (all[index + 1]?.at ?? window.endSec) > window.startSec,
+  );
+  const peak = Math.max(0, ...curve.map((step) => step.count));
+  const first = curve.find((step) => step.count === peak);
+  if (peak === 0 || !first) return round((window.startSec + window.endSec) / 2);
+  return round(Math.min(Math.max(first.at, window.startSec), window.endSec));
+}
+
 /** The curve within [0, duration), starting at 0 with the count in force when the live started. */
-function toCurve(points: ViewerCountPoint[], startedAt: Date, duration: number): Step[] {
+export function toCurve(points: ViewerCountPoint[], startedAt: Date, duration: number): Step[] {
   const steps = points
     .map((point) => ({ at: (Date.parse(point.at) - startedAt.getTime()) / 1000, count: Math.max(0, point.count) }))
     .filter((step) => Number.isFinite(step.at) && Number.isFinite(step.count) && step.at < duration)
@@ -100,7 +113,11 @@ const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 export const detectHighlight: Stage = {
   name: 'detect-highlight',
   async run({ video, timeline }) {
-    const { durationSec } = recordingOf(video);
+    if (!video.recording) throw new Error('detect-highlight ran before fetch-recording recorded the recording');
+    // The live's own duration and the recording's may differ (a synthetic one is capped; a provider's
+    // may start late or end early): the clip fits in both.
+    const liveSec = (video.liveEndedAt.getTime() - video.liveStartedAt.getTime()) / 1000;
+    const durationSec = Math.min(liveSec, video.recording.durationSec);
     return { highlight: chooseHighlight(await timeline(), { startedAt: video.liveStartedAt, durationSec }) };
   },
 };

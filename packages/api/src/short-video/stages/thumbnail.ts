@@ -1,11 +1,15 @@
-import { renderThumbnail } from '../thumbnail';
+import { peakSecond } from './detect-highlight';
 import type { Stage } from './stage';
 
+/** The poster: a 9:16 JPEG of the frame at the audience's peak, published at `/media/thumbnails/<id>.jpg`. */
 export const thumbnail: Stage = {
   name: 'thumbnail',
-  async run({ video, timeline, thumbnails }) {
-    const peakViewers = Math.max(0, ...(await timeline()).map((point) => point.count));
-    const svg = renderThumbnail({ title: video.liveTitle, peakViewers, highlight: video.highlight });
-    return { thumbnailUrl: await thumbnails.write(video.id, svg) };
+  async run({ video, media, audience, timeline, signal }) {
+    const { highlight } = video;
+    if (!highlight) throw new Error('thumbnail ran before detect-highlight recorded a highlight');
+    const peak = peakSecond(await timeline(), video.liveStartedAt, highlight);
+    // A frame inside the clip: the last instant of the window has no frame of its own.
+    const atSec = Math.max(highlight.startSec, Math.min(peak, highlight.endSec - 0.1));
+    return { thumbnailUrl: await media.poster(video, audience, atSec, signal) };
   },
 };
