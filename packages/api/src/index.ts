@@ -5,7 +5,7 @@ export { createLogger } from './infra/logger';
 export { connectedFrame, pingFrame, serializedErrorFrame, sseHeaders } from './infra/sse';
 export type { LiveSession, LiveStatus } from './live/schema';
 export { type AppRouter, appRouter } from './root';
-export type { ShortVideo, ShortVideoStatus } from './short-video/schema';
+export type { ShortVideo, ShortVideoStatus, ShortVideoStep, ShortVideoWithHistory } from './short-video/schema';
 export type { Context } from './trpc';
 export { translateError } from './trpc';
 export type { StatsSubscriber } from './viewers/fanout';

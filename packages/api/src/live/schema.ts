@@ -15,6 +15,8 @@ export const liveIdInput = z.object({ id: liveIdSchema });
 
 export const listLivesInput = z.object({
   status: liveStatusSchema.optional(),
+  /** Only lives whose title contains this text, whatever the case. */
+  title: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
   limit: z.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).nullish(),
 });
