@@ -132,7 +132,8 @@ export function receiveVideo(queryClient: QueryClient, video: ShortVideo): void 
   updateLists<ShortVideo>(queryClient, getQueryKey(trpc.shortVideo.list), (pages, input) => {
     const held = findIn(pages, video.id);
     if (held && held.updatedAt > video.updatedAt) return [...pages];
-    const belongs = (!input?.status || input.status === video.status) && (!input?.liveId || input.liveId === video.liveId);
+    const belongs =
+      (!input?.status || input.status === video.status) && (!input?.liveId || input.liveId === video.liveId);
     return placeInPages(pages, video, belongs);
   });
   void queryClient.invalidateQueries({ queryKey: getQueryKey(trpc.shortVideo.get, { id: video.id }, 'query') });

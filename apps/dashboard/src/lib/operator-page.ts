@@ -1,10 +1,10 @@
+import type { AppRouter } from '@onair/client';
 import { createOnAirClient } from '@onair/client';
-import { dehydrate, type DehydratedState } from '@tanstack/react-query';
+import { type DehydratedState, dehydrate } from '@tanstack/react-query';
 import { getUntypedClient } from '@trpc/client';
 import { createHydrationHelpers } from '@trpc/react-query/rsc';
-import { createRecursiveProxy } from '@trpc/server';
+import { createTRPCRecursiveProxy } from '@trpc/server';
 import { redirect } from 'next/navigation';
-import type { AppRouter } from '@onair/client';
 import { apiTrpcUrl } from '@/env';
 import { isUnauthorized } from './errors';
 import { makeQueryClient } from './query-client';
@@ -19,7 +19,7 @@ type Prefetcher = ReturnType<typeof createHydrationHelpers<AppRouter>>['trpc'];
  */
 function httpCaller(token: string): Parameters<typeof createHydrationHelpers<AppRouter>>[0] {
   const client = getUntypedClient(createOnAirClient({ url: apiTrpcUrl, token }));
-  return createRecursiveProxy(({ path, args }) => client.query(path.join('.'), args[0])) as Parameters<
+  return createTRPCRecursiveProxy(({ path, args }) => client.query(path.join('.'), args[0])) as Parameters<
     typeof createHydrationHelpers<AppRouter>
   >[0];
 }

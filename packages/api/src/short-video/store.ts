@@ -167,7 +167,11 @@ export const shortVideoStore = {
 
   /** The video's steps, oldest first (written by the database itself, see `shortVideoSteps`). */
   async steps(db: Executor, id: string): Promise<ShortVideoStepRow[]> {
-    return db.select().from(shortVideoSteps).where(eq(shortVideoSteps.shortVideoId, id)).orderBy(asc(shortVideoSteps.id));
+    return db
+      .select()
+      .from(shortVideoSteps)
+      .where(eq(shortVideoSteps.shortVideoId, id))
+      .orderBy(asc(shortVideoSteps.id));
   },
 
   async findByLiveId(db: Database, liveId: string): Promise<ShortVideoRow | undefined> {
