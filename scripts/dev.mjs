@@ -191,7 +191,8 @@ export function devConfig(env, root) {
     apiUrl,
     dashboardUrl,
     trpcUrl: `${apiUrl}/trpc`,
-    boardUrl: `${apiUrl}/admin/queues`,
+    // The dashboard's own Bull Board: it signs the requests with the signed-in operator's token.
+    boardUrl: `${dashboardUrl}/admin/queues`,
     readyUrl: `http://127.0.0.1:${apiPort}/readyz`,
     dashboardProbeUrl: `http://127.0.0.1:${dashboardPort}/`,
     api: {
@@ -234,7 +235,7 @@ export function readyBanner({ dashboardUrl, trpcUrl, boardUrl, token, redis }) {
     'OnAir is running:',
     `  Dashboard       ${dashboardUrl}`,
     `  API (tRPC)      ${trpcUrl}`,
-    `  Bull Board      ${boardUrl}   (operator token required)`,
+    `  Bull Board      ${boardUrl}   (through the dashboard, once signed in)`,
     `  Operator token  ${token}`,
     `  Redis           ${redis}`,
     'Press Ctrl-C to stop everything.',

@@ -285,7 +285,7 @@ describe('pnpm dev: configuration of the children', () => {
     expect(config).toMatchObject({
       dashboardUrl: 'http://localhost:3000',
       trpcUrl: 'http://localhost:4000/trpc',
-      boardUrl: 'http://localhost:4000/admin/queues',
+      boardUrl: 'http://localhost:3000/admin/queues',
       readyUrl: 'http://127.0.0.1:4000/readyz',
     });
   });
@@ -325,7 +325,7 @@ describe('pnpm dev: what it prints', () => {
     const banner = readyBanner({
       dashboardUrl: 'http://localhost:3000',
       trpcUrl: 'http://localhost:4000/trpc',
-      boardUrl: 'http://localhost:4000/admin/queues',
+      boardUrl: 'http://localhost:3000/admin/queues',
       token: operatorTokenLine({
         configured: undefined,
         saved: 'generated-token-123\n',
@@ -335,7 +335,7 @@ describe('pnpm dev: what it prints', () => {
     });
     expect(banner).toContain('Dashboard       http://localhost:3000');
     expect(banner).toContain('API (tRPC)      http://localhost:4000/trpc');
-    expect(banner).toContain('Bull Board      http://localhost:4000/admin/queues');
+    expect(banner).toContain('Bull Board      http://localhost:3000/admin/queues');
     expect(banner).toContain('Operator token  generated-token-123   (generated, saved in /repo/.data/operator-token)');
   });
 
