@@ -68,6 +68,7 @@ test('the short videos come a page at a time', async ({ page }) => {
 });
 
 test('on a phone, no page is wider than the screen and the queues are cards', async ({ page }) => {
+  test.setTimeout(90_000);
   const client = operatorClient();
   const live = await client.live.create.mutate({ title: `Phone check ${randomUUID().slice(0, 8)}` });
   await client.live.start.mutate({ id: live.id });
@@ -80,11 +81,12 @@ test('on a phone, no page is wider than the screen and the queues are cards', as
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
     // Nothing is cut off inside its own box either: every visible table fits the screen.
-    const clipped = await page.evaluate(() =>
-      [...document.querySelectorAll('table')].filter((table) => {
-        const box = table.getBoundingClientRect();
-        return box.width > 0 && (box.right > window.innerWidth || table.scrollWidth > table.clientWidth);
-      }).length,
+    const clipped = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('table')].filter((table) => {
+          const box = table.getBoundingClientRect();
+          return box.width > 0 && (box.right > window.innerWidth || table.scrollWidth > table.clientWidth);
+        }).length,
     );
     expect(clipped, `${path} has a table cut off`).toBe(0);
     await page.screenshot({ path: test.info().outputPath(`phone${path.replaceAll('/', '-')}.png`), fullPage: true });
@@ -92,7 +94,27 @@ test('on a phone, no page is wider than the screen and the queues are cards', as
   await page.goto('/videos');
   const queues = page.getByRole('region', { name: 'Queues' });
   await expect(queues.getByRole('table')).toBeHidden();
-  await expect(queues.getByRole('list', { name: 'Jobs in each queue, by state' }).getByRole('listitem')).not.toHaveCount(0);
+  await expect(
+    queues.getByRole('list', { name: 'Jobs in each queue, by state' }).getByRole('listitem'),
+  ).not.toHaveCount(0);
   await expectNoSeriousA11yViolations(page);
+  await client.live.end.mutate({ id: live.id });
+});
+
+test('the pages follow the system’s dark scheme and keep their contrast', async ({ page }) => {
+  test.setTimeout(90_000);
+  const client = operatorClient();
+  const live = await client.live.create.mutate({ title: `After dark ${randomUUID().slice(0, 8)}` });
+  await client.live.start.mutate({ id: live.id });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await signIn(page);
+  for (const path of ['/', '/videos', `/lives/${live.id}`]) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background, `${path} is drawn dark`).toBe('rgb(11, 18, 32)');
+    await expectNoSeriousA11yViolations(page);
+  }
+  await page.screenshot({ path: test.info().outputPath('dark-live.png'), fullPage: true });
   await client.live.end.mutate({ id: live.id });
 });

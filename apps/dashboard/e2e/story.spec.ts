@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { Download, Locator, Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/accessibility';
 import { expect, test } from './support/test';
@@ -31,8 +32,17 @@ async function readDownload(download: Download): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function snapshot(page: Page, name: string): Promise<void> {
+/**
+ * A screenshot of the step in test-results/; with UPDATE_SCREENSHOTS=1, the README's copy too
+ * (docs/screenshots/<docsName>.png), so the pictures there are always what this story saw.
+ */
+async function snapshot(page: Page, name: string, docsName?: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
+  if (docsName && process.env.UPDATE_SCREENSHOTS === '1') {
+    await page.screenshot({
+      path: fileURLToPath(new URL(`../../../docs/screenshots/${docsName}.png`, import.meta.url)),
+    });
+  }
 }
 
 /** Every request to an origin other than the dashboard's fails, as it would with no internet access. */
@@ -109,14 +119,14 @@ test('an operator watches a live from its first viewer to its short video, and r
     await expect(peak).toHaveText('40');
     await expect(unique).toHaveText(/^(39|40|41)$/);
     await expect(audience.getByRole('figure')).toContainText('20 watching now, peak 40');
-    await snapshot(page, '02-live-settled-at-20');
+    await snapshot(page, '02-live-settled-at-20', 'live-audience');
 
     // The audience curve, as a file an operator can open in a spreadsheet.
     const [csv] = await Promise.all([
       page.waitForEvent('download'),
       audience.getByRole('button', { name: /^Download CSV/ }).click(),
     ]);
-    expect(csv.suggestedFilename()).toMatch(/^audience-spring-sneakers-drop-[0-9a-f]{8}\.csv$/);
+    expect(csv.suggestedFilename()).toMatch(/^audience-spring-sneakers-drop-[0-9a-f]{8}-[0-9a-f]{8}\.csv$/);
     const rows = (await readDownload(csv)).trim().split('\n');
     expect(rows[0]).toBe('time,viewers');
     expect(rows.slice(1).map((row) => row.split(',')[1])).toContain('40');
@@ -153,7 +163,7 @@ test('an operator watches a live from its first viewer to its short video, and r
   expect(firstIndex(/Processing · [1-9]\d?%/), activity.join('\n')).toBeGreaterThan(firstIndex(/Pending$/));
   expect(firstIndex(/Ready$/), activity.join('\n')).toBeGreaterThan(firstIndex(/Processing · [1-9]\d?%/));
   await expectNoSeriousA11yViolations(page);
-  await snapshot(page, '04-short-video-ready');
+  await snapshot(page, '04-short-video-ready', 'live-short-video-ready');
   expect(documentLoads).toBe(0);
 
   // After a reload, the video's steps are still listed: they are the server's record, not the page's.
@@ -181,7 +191,7 @@ test('an operator watches a live from its first viewer to its short video, and r
   await expect(secondRow.getByText('LIVE', { exact: true })).toBeVisible();
   const firstRow = page.getByRole('listitem', { name: title, exact: true });
   await expect(firstRow.getByText('READY', { exact: true })).toBeVisible();
-  await snapshot(page, '06-overview');
+  await snapshot(page, '06-overview', 'overview');
 
   // 7. The pipeline board and its queues, then Bull Board with the completed job.
   await page.getByRole('link', { name: 'Short videos', exact: true }).click();
@@ -192,7 +202,7 @@ test('an operator watches a live from its first viewer to its short video, and r
   const shortVideoQueue = queues.getByRole('row', { name: /^short-video/ });
   await expect(shortVideoQueue.getByRole('cell').nth(2)).not.toHaveText('0');
   await expectNoSeriousA11yViolations(page);
-  await snapshot(page, '07-pipeline-board');
+  await snapshot(page, '07-pipeline-board', 'pipeline-board');
 
   const { items } = await client.shortVideo.list.query({ liveId });
   const videoId = items[0]?.id ?? '';
@@ -202,7 +212,7 @@ test('an operator watches a live from its first viewer to its short video, and r
   await page.getByRole('link', { name: /^completed/i }).click();
   await expect(page.getByRole('link', { name: videoId })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
-  await snapshot(page, '08-bull-board-completed');
+  await snapshot(page, '08-bull-board-completed', 'bull-board-completed-job');
   await page.getByRole('link', { name: '← OnAir dashboard' }).click();
   await expect(page.getByRole('heading', { name: 'Lives', level: 1 })).toBeVisible();
   await page.goto('/videos');
@@ -218,7 +228,7 @@ test('an operator watches a live from its first viewer to its short video, and r
     await expect(secondVideo.getByText('FAILED', { exact: true })).toBeVisible({ timeout: 30_000 });
     await expect(secondVideo).toContainText('simulated fault');
     await expectNoSeriousA11yViolations(page);
-    await snapshot(page, '09-failed-video');
+    await snapshot(page, '09-failed-video', 'pipeline-failed-video');
   } finally {
     await setPipelineFailureRate(null);
   }
@@ -240,5 +250,5 @@ test('an operator watches a live from its first viewer to its short video, and r
     history.findIndex((entry) => /^.*Failed · /.test(entry)),
   );
   await expectNoSeriousA11yViolations(page);
-  await snapshot(page, '11-retried-video-history');
+  await snapshot(page, '11-retried-video-history', 'live-video-history');
 });

@@ -5,6 +5,7 @@
  * operator opens it without typing the token again, and the token still never reaches the browser.
  */
 import { env } from '@/env';
+import { withinDeployment } from '@/lib/bull-board-page';
 import { forwardToApi, isCrossOriginAction, pickHeaders } from '@/lib/proxy';
 import { readOperatorToken } from '@/lib/session';
 
@@ -61,26 +62,6 @@ async function proxy(request: Request): Promise<Response> {
     return new Response(withinDeployment(await upstream.text()), { status: upstream.status, headers: responseHeaders });
   }
   return new Response(upstream.body, { status: upstream.status, headers: responseHeaders });
-}
-
-/** Google's font stylesheet, which Bull Board's page links to; the board reads well in the system font. */
-const EXTERNAL_FONT = /<link[^>]+href="https:\/\/fonts\.(?:googleapis|gstatic)\.com[^>]*>\s*/g;
-
-/**
- * The way back to the dashboard, fixed in a corner of every board page (Bull Board draws its own
- * header, and replaces everything inside #root, so the link sits outside it).
- */
-const BACK_LINK =
-  '<a href="/" style="position:fixed;left:0.75rem;bottom:0.75rem;z-index:1000;padding:0.45rem 0.8rem;' +
-  'border-radius:8px;background:#1d4ed8;color:#fff;font:600 0.9rem system-ui,sans-serif;text-decoration:none;' +
-  'box-shadow:0 1px 3px rgb(0 0 0 / 30%)">← OnAir dashboard</a>';
-
-/**
- * Bull Board's page as the dashboard serves it: nothing fetched from outside the deployment (an
- * operator's network may have no internet, and the page must not wait on it), and a link back.
- */
-function withinDeployment(html: string): string {
-  return html.replace(EXTERNAL_FONT, '').replace('<div id="root">', `${BACK_LINK}<div id="root">`);
 }
 
 export { proxy as DELETE, proxy as GET, proxy as PATCH, proxy as POST, proxy as PUT };
