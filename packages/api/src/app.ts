@@ -14,6 +14,7 @@ import { registerQueueMetrics } from './infra/queue-metrics';
 import { RealtimeHub } from './infra/realtime';
 import { closeRedis, createRedis, readyWithin, redisKey } from './infra/redis';
 import { liveEnded } from './live/events';
+import { IdleLiveEnder } from './live/idle-ender';
 import { LiveService } from './live/service';
 import { LiveStatusMirror } from './live/status-mirror';
 import { SimulatedFaults } from './short-video/faults';
@@ -169,6 +170,8 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     logger,
     intervalMs: env.SHORT_VIDEO_RECONCILE_MS,
   });
+  const idleLives =
+    env.LIVE_IDLE_END_MS === undefined ? undefined : new IdleLiveEnder({ live, idleMs: env.LIVE_IDLE_END_MS, logger });
   const shortVideoMetrics = createShortVideoMetrics(metrics.registry);
   let shortVideoWorker: ShortVideoWorker | undefined;
   const startWorker = () => {
@@ -223,13 +226,14 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       for (const consumer of consumers) consumer.start();
       sweeper.start();
       reconciler.start();
+      idleLives?.start();
       if (env.WORKER === 'inline') startWorker();
     },
     startWorker,
     reconcileShortVideos: () => reconciler.reconcile(),
     async close() {
       // The worker first, while Redis and the database still answer: it finishes or hands back its jobs.
-      await settledWithin(8_000, [shortVideoWorker?.stop(), reconciler.stop()]);
+      await settledWithin(8_000, [shortVideoWorker?.stop(), reconciler.stop(), idleLives?.stop()]);
       await Promise.allSettled([relay.stop(), sweeper.stop(), ...consumers.map((consumer) => consumer.stop())]);
       await demo.close();
       statsPublisher.close();

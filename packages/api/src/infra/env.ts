@@ -66,6 +66,16 @@ const envSchema = z.object({
       .max(65_535, { error: 'must be an integer from 1 to 65535' })
       .optional(),
   ),
+  /** Lives on air with no viewer for this long are ended, as an operator would (unset: never). */
+  LIVE_IDLE_END_MS: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ error: 'must be an integer from 10000 to 604800000' })
+      .int({ error: 'must be an integer from 10000 to 604800000' })
+      .min(10_000, { error: 'must be an integer from 10000 to 604800000' })
+      .max(604_800_000, { error: 'must be an integer from 10000 to 604800000' })
+      .optional(),
+  ),
   CORS_ORIGIN: z.preprocess(unsetIfEmpty, z.string().default('http://localhost:3000')),
   /** Lets operators start simulated audiences from the dashboard (demos); `pnpm dev` turns it on. */
   ENABLE_SIMULATOR: z.preprocess(
