@@ -91,6 +91,26 @@ async function endDemoLives(call) {
     say(`ended the demo's ${ids.length - failed} lives${failed ? ` (${failed} could not be ended)` : ''}`);
 }
 
+/**
+ * Opens every page once, as the operator will, before saying the demo is running: `next dev` compiles
+ * a page on its first request, which takes seconds; after this, each opens in well under 3 s.
+ * @param {string} dashboardUrl @param {string} token @param {string | undefined} liveId
+ */
+async function warmPages(dashboardUrl, token, liveId) {
+  const pages = ['/sign-in', '/', '/videos', '/admin/queues', ...(liveId ? [`/lives/${liveId}`] : [])];
+  const started = Date.now();
+  for (const path of pages) {
+    await fetch(new URL(path, dashboardUrl), {
+      headers: { cookie: `onair_operator=${token}`, accept: 'text/html' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(120_000),
+    })
+      .then((response) => response.arrayBuffer())
+      .catch(() => {});
+  }
+  say(`dashboard pages ready (${((Date.now() - started) / 1000).toFixed(1)} s to compile them)`);
+}
+
 /** @param {ReturnType<typeof apiCaller>} call @param {string} dashboardUrl @param {string} token */
 async function driveTraffic(call, dashboardUrl, token) {
   const stamp = new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
@@ -111,6 +131,7 @@ async function driveTraffic(call, dashboardUrl, token) {
     });
     say(`started "${live.title}": ${plan.audience} simulated viewers arriving over ${plan.rampSeconds} s`);
   }
+  await warmPages(dashboardUrl, token, lives[0]?.live.id);
   say('');
   say(`Open the dashboard: ${dashboardUrl}   (operator token: ${token})`);
   say(`In about ${END_AFTER_MS / 1000} s the first live ends and its short video goes through the pipeline.`);

@@ -19,7 +19,9 @@ const BACK_LINK =
 /** Muted text that Bull Board draws below WCAG's 4.5:1, shown in the text colour around it. */
 const CONTRAST_FIXES =
   '<style id="onair-board-fixes">' +
-  'kbd,[class*="queueName-"],[class*="timeline-"] small{color:inherit!important;opacity:1!important}' +
+  'kbd,[class*="timeline-"] small{color:inherit!important;opacity:1!important}' +
+  // The selected queue's name, teal on pale teal in the board's (default) light theme.
+  '[class*="queueName-"]{color:#134e4a!important;opacity:1!important}' +
   '</style>';
 
 /** Accessible names for what Bull Board leaves unnamed, re-applied after each of its renders. */
