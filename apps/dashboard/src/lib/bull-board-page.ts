@@ -37,7 +37,9 @@ const NAMING_SCRIPT = `<script id="onair-board-names">(() => {
     }
     for (const item of document.querySelectorAll('li')) {
       const list = item.parentElement;
-      if (list && !['UL', 'OL', 'MENU'].includes(list.tagName) && !list.getAttribute('role')) list.setAttribute('role', 'list');
+      // Items outside a list, or in one given another role (its pagination): a list again.
+      const role = list?.getAttribute('role');
+      if (list && (role ? role !== 'list' : !['UL', 'OL', 'MENU'].includes(list.tagName))) list.setAttribute('role', 'list');
     }
     for (const svg of document.querySelectorAll('svg[role="img"]')) name(svg, 'Bull Board');
   };
