@@ -48,7 +48,7 @@ export function ViewerChart({ series, peak, endedAt, summary }: ViewerChartProps
             responsive
             style={{ width: '100%', height: '100%' }}
             data={series}
-            margin={{ top: 16, right: 20, bottom: 16, left: 8 }}
+            margin={{ top: 24, right: 20, bottom: 16, left: 8 }}
             accessibilityLayer={false}
           >
             <CartesianGrid stroke={colors.grid} vertical={false} />
@@ -91,7 +91,7 @@ export function ViewerChart({ series, peak, endedAt, summary }: ViewerChartProps
                 x={endedAt}
                 stroke={colors.end}
                 strokeDasharray="2 3"
-                label={{ value: 'Ended', position: 'insideTopLeft', fill: colors.end, fontSize: 12 }}
+                label={{ value: 'Ended', position: 'insideTopRight', fill: colors.end, fontSize: 12 }}
               />
             )}
             <Area
