@@ -33,12 +33,12 @@ async function readDownload(download: Download): Promise<string> {
 }
 
 /**
- * A screenshot of the step in test-results/; with UPDATE_SCREENSHOTS=1, the README's copy too
+ * A screenshot of the step in test-results/; with E2E_UPDATE_SCREENSHOTS=1, the README's copy too
  * (docs/screenshots/<docsName>.png), so the pictures there are always what this story saw.
  */
 async function snapshot(page: Page, name: string, docsName?: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
-  if (docsName && process.env.UPDATE_SCREENSHOTS === '1') {
+  if (docsName && process.env.E2E_UPDATE_SCREENSHOTS === '1') {
     await page.screenshot({
       path: fileURLToPath(new URL(`../../../docs/screenshots/${docsName}.png`, import.meta.url)),
     });
