@@ -68,12 +68,56 @@ function operatorToken(/** @type {string} */ dataDir) {
   return readFileSync(join(dataDir, 'operator-token'), 'utf8').trim();
 }
 
+/** The ids of the lives this demo created: it ends them when it stops, so none is left on air. */
+const started = new Set();
+
+/**
+ * Ends (or cancels) every live this demo created that has not ended, each within a few seconds.
+ * @param {ReturnType<typeof apiCaller>} call
+ */
+async function endDemoLives(call) {
+  const ids = [...started];
+  started.clear();
+  const results = await Promise.allSettled(
+    ids.map((id) =>
+      Promise.race([
+        call('mutation', 'live.end', { id }),
+        sleep(5_000).then(() => Promise.reject(new Error('timed out'))),
+      ]),
+    ),
+  );
+  const failed = results.filter((result) => result.status === 'rejected').length;
+  if (ids.length > 0)
+    say(`ended the demo's ${ids.length - failed} lives${failed ? ` (${failed} could not be ended)` : ''}`);
+}
+
+/**
+ * Opens every page once, as the operator will, before saying the demo is running: `next dev` compiles
+ * a page on its first request, which takes seconds; after this, each opens in well under 3 s.
+ * @param {string} dashboardUrl @param {string} token @param {string | undefined} liveId
+ */
+async function warmPages(dashboardUrl, token, liveId) {
+  const pages = ['/sign-in', '/', '/videos', '/admin/queues', ...(liveId ? [`/lives/${liveId}`] : [])];
+  const started = Date.now();
+  for (const path of pages) {
+    await fetch(new URL(path, dashboardUrl), {
+      headers: { cookie: `onair_operator=${token}`, accept: 'text/html' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(120_000),
+    })
+      .then((response) => response.arrayBuffer())
+      .catch(() => {});
+  }
+  say(`dashboard pages ready (${((Date.now() - started) / 1000).toFixed(1)} s to compile them)`);
+}
+
 /** @param {ReturnType<typeof apiCaller>} call @param {string} dashboardUrl @param {string} token */
 async function driveTraffic(call, dashboardUrl, token) {
   const stamp = new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
   const lives = [];
   for (const plan of LIVES) {
     const live = await call('mutation', 'live.create', { title: `${plan.title} · ${stamp}` });
+    started.add(live.id);
     lives.push({ ...plan, live });
     if (plan.audience === 0) {
       say(`created "${live.title}" (left scheduled)`);
@@ -87,6 +131,7 @@ async function driveTraffic(call, dashboardUrl, token) {
     });
     say(`started "${live.title}": ${plan.audience} simulated viewers arriving over ${plan.rampSeconds} s`);
   }
+  await warmPages(dashboardUrl, token, lives[0]?.live.id);
   say('');
   say(`Open the dashboard: ${dashboardUrl}   (operator token: ${token})`);
   say(`In about ${END_AFTER_MS / 1000} s the first live ends and its short video goes through the pipeline.`);
@@ -134,22 +179,36 @@ async function driveTraffic(call, dashboardUrl, token) {
 
 async function main() {
   const config = devConfig(process.env);
-  // Not detached: a Ctrl-C in the terminal reaches `pnpm dev` too, which stops its children in order.
-  const dev = spawn(process.execPath, [join(root, 'scripts', 'dev.mjs')], { cwd: root, stdio: 'inherit' });
+  // Detached (a process group of its own): a Ctrl-C in the terminal reaches this script only, which
+  // ends the demo's lives while the API still answers, then stops `pnpm dev`, which stops its children in order.
+  const dev = spawn(process.execPath, [join(root, 'scripts', 'dev.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+    detached: true,
+  });
   const devExited = new Promise((done) => dev.once('exit', (code, signal) => done(code ?? (signal ? 1 : 0))));
   void devExited.then((code) => process.exit(typeof code === 'number' ? code : 1));
+  /** @type {ReturnType<typeof apiCaller> | undefined} */
+  let call;
+  let stopping = false;
   for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
-    // `pnpm dev` does the stopping; this script exits with it. SIGTERM sent to this script alone is passed on.
     process.on(signal, () => {
-      if (signal !== 'SIGINT') dev.kill(signal);
+      if (stopping) return;
+      stopping = true;
+      void (call ? endDemoLives(call) : Promise.resolve()).finally(() => dev.kill(signal));
     });
   }
+  // Should this script die without a signal, `pnpm dev` is not left running on its own.
+  process.on('exit', () => {
+    if (dev.exitCode === null) dev.kill('SIGTERM');
+  });
 
   try {
     await whenAnswering(config.readyUrl, devExited);
     await whenAnswering(config.dashboardProbeUrl, devExited);
     const token = operatorToken(config.dataDir);
-    await driveTraffic(apiCaller(config.trpcUrl, token), config.dashboardUrl, token);
+    call = apiCaller(config.trpcUrl, token);
+    await driveTraffic(call, config.dashboardUrl, token);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     say(`traffic stopped: ${message}`);

@@ -188,7 +188,9 @@ async function main() {
       'OnAir is running:',
       ...(withDashboard ? [`  Dashboard       ${config.dashboardUrl}`] : []),
       `  API (tRPC)      ${config.trpcUrl}`,
-      `  Bull Board      ${config.trpcUrl.replace(/trpc$/, 'admin/queues')}   (operator token required)`,
+      withDashboard
+        ? `  Bull Board      ${config.dashboardUrl}/admin/queues   (through the dashboard, once signed in)`
+        : `  Bull Board      ${config.trpcUrl.replace(/trpc$/, 'admin/queues')}   (operator token required)`,
       `  Operator token  ${token}`,
       `  Redis           ${redact(config.redisUrl)} (${redis.description})`,
       'Press Ctrl-C to stop everything.',

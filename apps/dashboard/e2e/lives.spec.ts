@@ -16,8 +16,8 @@ test('an operator signs in, runs lives and sees every change arrive without relo
   await page.getByRole('button', { name: 'Sign in' }).click();
 
   await expect(page.getByRole('heading', { name: 'Lives', level: 1 })).toBeVisible();
-  const feed = page.getByRole('status').filter({ hasText: 'Real-time updates' });
-  await expect(feed).toHaveText('Real-time updates: Live');
+  const feed = page.getByRole('status').filter({ hasText: 'Updates:' });
+  await expect(feed).toHaveText('Updates: live');
   // From here on the page must never load again: every change below arrives over the subscription.
   let documentLoads = 0;
   page.on('load', () => documentLoads++);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Locator, Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import type { Download, Locator, Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/accessibility';
 import { expect, test } from './support/test';
-import { OPERATOR_TOKEN, operatorClient, setPipelineFailureRate } from './support/world';
+import { DASHBOARD_ORIGIN, OPERATOR_TOKEN, operatorClient, setPipelineFailureRate } from './support/world';
 
 /**
  * The whole of OnAir in one story, in a real browser: an operator runs a live, an audience joins and
@@ -25,8 +26,31 @@ async function activityOf(videoPanel: Locator): Promise<string[]> {
   return videoPanel.getByRole('list', { name: 'Pipeline activity' }).getByRole('listitem').allTextContents();
 }
 
-async function snapshot(page: Page, name: string): Promise<void> {
+async function readDownload(download: Download): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A screenshot of the step in test-results/; with E2E_UPDATE_SCREENSHOTS=1, the README's copy too
+ * (docs/screenshots/<docsName>.png), so the pictures there are always what this story saw.
+ */
+async function snapshot(page: Page, name: string, docsName?: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
+  if (docsName && process.env.E2E_UPDATE_SCREENSHOTS === '1') {
+    await page.screenshot({
+      path: fileURLToPath(new URL(`../../../docs/screenshots/${docsName}.png`, import.meta.url)),
+    });
+  }
+}
+
+/** Every request to an origin other than the dashboard's fails, as it would with no internet access. */
+async function blockInternet(page: Page): Promise<void> {
+  await page.context().route(
+    (url) => url.origin !== DASHBOARD_ORIGIN,
+    (route) => route.abort('internetdisconnected'),
+  );
 }
 
 test('an operator watches a live from its first viewer to its short video, and retries a failed one', async ({
@@ -34,10 +58,9 @@ test('an operator watches a live from its first viewer to its short video, and r
 }) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1280, height: 800 });
-  // Bull Board asks Google for its font; the test machine has no internet, and the page does not need it.
-  await page.route('https://fonts.googleapis.com/**', (route) =>
-    route.fulfill({ status: 200, contentType: 'text/css', body: '' }),
-  );
+  // No internet, as on an operator's closed network: any request leaving the deployment fails, and
+  // the browser would log it as an error (which fails the test, see support/test.ts).
+  await blockInternet(page);
   const run = randomUUID().slice(0, 8);
   const title = `Spring sneakers drop ${run}`;
   const client = operatorClient();
@@ -59,8 +82,8 @@ test('an operator watches a live from its first viewer to its short video, and r
   await expectNoSeriousA11yViolations(page);
   await row.getByRole('link', { name: title }).click();
   await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
-  const feed = page.getByRole('status').filter({ hasText: 'Real-time updates' });
-  await expect(feed).toHaveText('Real-time updates: Live');
+  const feed = page.getByRole('status').filter({ hasText: 'Updates:' });
+  await expect(feed).toHaveText('Updates: live');
   const liveId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
   // From here on the page never loads again: every number below arrives over its subscriptions.
   let documentLoads = 0;
@@ -96,7 +119,22 @@ test('an operator watches a live from its first viewer to its short video, and r
     await expect(peak).toHaveText('40');
     await expect(unique).toHaveText(/^(39|40|41)$/);
     await expect(audience.getByRole('figure')).toContainText('20 watching now, peak 40');
-    await snapshot(page, '02-live-settled-at-20');
+    await snapshot(page, '02-live-settled-at-20', 'live-audience');
+
+    // The audience curve, as a file an operator can open in a spreadsheet.
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      audience.getByRole('button', { name: /^Download CSV/ }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^audience-spring-sneakers-drop-[0-9a-f]{8}-[0-9a-f]{8}\.csv$/);
+    const rows = (await readDownload(csv)).trim().split('\n');
+    expect(rows[0]).toBe('time,viewers');
+    expect(rows.slice(1).map((row) => row.split(',')[1])).toContain('40');
+    expect(rows.at(-1)).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z,20$/);
+
+    // The chart's range: the last five minutes, thirty, or the whole live.
+    await audience.getByRole('radio', { name: 'Last 5 min' }).check();
+    await expect(audience.getByRole('radio', { name: 'Last 5 min' })).toBeChecked();
   } finally {
     clearInterval(heartbeats);
   }
@@ -108,6 +146,8 @@ test('an operator watches a live from its first viewer to its short video, and r
     .getByRole('button', { name: 'End live' })
     .click();
   await expect(page.getByText('ENDED', { exact: true })).toBeVisible();
+  // The live has ended; the page's connection has not: the indicator speaks of updates, not of the live.
+  await expect(feed).toHaveText('Updates: live');
   const videoPanel = page.getByRole('region', { name: 'Short video' });
   await expect(videoPanel.getByText('PROCESSING', { exact: true })).toBeVisible();
   await expect(videoPanel.getByRole('progressbar')).toBeVisible();
@@ -139,8 +179,13 @@ test('an operator watches a live from its first viewer to its short video, and r
   expect(firstIndex(/Processing · [1-9]\d?%/), activity.join('\n')).toBeGreaterThan(firstIndex(/Pending$/));
   expect(firstIndex(/Ready$/), activity.join('\n')).toBeGreaterThan(firstIndex(/Processing · [1-9]\d?%/));
   await expectNoSeriousA11yViolations(page);
-  await snapshot(page, '04-short-video-ready');
+  await snapshot(page, '04-short-video-ready', 'live-short-video-ready');
   expect(documentLoads).toBe(0);
+
+  // After a reload, the video's steps are still listed: they are the server's record, not the page's.
+  await page.reload();
+  await expect(videoPanel.getByText('READY', { exact: true })).toBeVisible();
+  await expect.poll(() => activityOf(videoPanel)).toEqual(activity);
 
   // 6. A second live with a simulated audience, started from its page.
   const secondTitle = `Evening flash sale ${run}`;
@@ -162,7 +207,7 @@ test('an operator watches a live from its first viewer to its short video, and r
   await expect(secondRow.getByText('LIVE', { exact: true })).toBeVisible();
   const firstRow = page.getByRole('listitem', { name: title, exact: true });
   await expect(firstRow.getByText('READY', { exact: true })).toBeVisible();
-  await snapshot(page, '06-overview');
+  await snapshot(page, '06-overview', 'overview');
 
   // 7. The pipeline board and its queues, then Bull Board with the completed job.
   await page.getByRole('link', { name: 'Short videos', exact: true }).click();
@@ -173,7 +218,7 @@ test('an operator watches a live from its first viewer to its short video, and r
   const shortVideoQueue = queues.getByRole('row', { name: /^short-video/ });
   await expect(shortVideoQueue.getByRole('cell').nth(2)).not.toHaveText('0');
   await expectNoSeriousA11yViolations(page);
-  await snapshot(page, '07-pipeline-board');
+  await snapshot(page, '07-pipeline-board', 'pipeline-board');
 
   const { items } = await client.shortVideo.list.query({ liveId });
   const videoId = items[0]?.id ?? '';
@@ -182,7 +227,10 @@ test('an operator watches a live from its first viewer to its short video, and r
   await page.getByRole('link', { name: 'short-video', exact: true }).first().click();
   await page.getByRole('link', { name: /^completed/i }).click();
   await expect(page.getByRole('link', { name: videoId })).toBeVisible();
-  await snapshot(page, '08-bull-board-completed');
+  await expectNoSeriousA11yViolations(page);
+  await snapshot(page, '08-bull-board-completed', 'bull-board-completed-job');
+  await page.getByRole('link', { name: '← OnAir dashboard' }).click();
+  await expect(page.getByRole('heading', { name: 'Lives', level: 1 })).toBeVisible();
   await page.goto('/videos');
   await expect(page.getByRole('heading', { name: 'Short videos', level: 1 })).toBeVisible();
 
@@ -196,7 +244,7 @@ test('an operator watches a live from its first viewer to its short video, and r
     await expect(secondVideo.getByText('FAILED', { exact: true })).toBeVisible({ timeout: 30_000 });
     await expect(secondVideo).toContainText('simulated fault');
     await expectNoSeriousA11yViolations(page);
-    await snapshot(page, '09-failed-video');
+    await snapshot(page, '09-failed-video', 'pipeline-failed-video');
   } finally {
     await setPipelineFailureRate(null);
   }
@@ -206,4 +254,17 @@ test('an operator watches a live from its first viewer to its short video, and r
   await expect(retried.getByText('READY', { exact: true })).toBeVisible({ timeout: 90_000 });
   await expect(retried.getByLabel(/^Highlight clip of /)).toBeVisible();
   await snapshot(page, '10-retried-to-ready');
+
+  // Its page still tells the failure the retry put behind it, before the run that made it.
+  await retried.getByRole('link', { name: secondTitle }).click();
+  await expect(page.getByRole('heading', { name: secondTitle, level: 1 })).toBeVisible();
+  const retriedPanel = page.getByRole('region', { name: 'Short video' });
+  await expect(retriedPanel.getByText('READY', { exact: true })).toBeVisible();
+  await expect.poll(() => activityOf(retriedPanel)).toContainEqual(expect.stringMatching(/Failed · .*simulated fault/));
+  const history = await activityOf(retriedPanel);
+  expect(history.findLastIndex((entry) => /Ready$/.test(entry))).toBeGreaterThan(
+    history.findIndex((entry) => /^.*Failed · /.test(entry)),
+  );
+  await expectNoSeriousA11yViolations(page);
+  await snapshot(page, '11-retried-video-history', 'live-video-history');
 });

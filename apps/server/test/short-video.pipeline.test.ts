@@ -80,7 +80,13 @@ describe('short-video pipeline', () => {
       expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');
 
       expect(await videosOf(server.client, liveId)).toEqual([ready.data]);
-      expect(await server.client.shortVideo.get.query({ id: ready.data.id })).toEqual(ready.data);
+      // Its history is every step it went through, kept by the database: what a reload shows.
+      const { history, ...video } = await server.client.shortVideo.get.query({ id: ready.data.id });
+      expect(video).toEqual(ready.data);
+      const stepped = history.map((step) => step.status).filter((s, i, all) => s !== all[i - 1]);
+      expect(stepped).toEqual(['PENDING', 'PROCESSING', 'READY']);
+      expect(new Set(history.map((step) => step.stage).filter((stage) => stage !== null))).toEqual(new Set(allStages));
+      expect(history.at(-1)).toMatchObject({ status: 'READY', progress: 100, attempt: 1, error: null });
       expect(await completedStagesOf(server.onair.database.db, ready.data.id)).toEqual(allStages);
     } finally {
       subscription.unsubscribe();
@@ -323,6 +329,12 @@ describe('short-video failures and operator retry', () => {
     expect(again).toBeInstanceOf(TRPCClientError);
     expect((again as TRPCClientError<never>).data).toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
     expect((again as TRPCClientError<never>).message).toContain('READY');
-    expect((await healthy.client.shortVideo.get.query({ id: failed.id })).status).toBe('READY');
+    const { status, history } = await healthy.client.shortVideo.get.query({ id: failed.id });
+    expect(status).toBe('READY');
+    // The retry started the video over, and its history still holds the run that failed.
+    const failure = history.findIndex((step) => step.status === 'FAILED');
+    expect(history[failure]).toMatchObject({ attempt: 3, error: failed.error });
+    expect(history.slice(failure + 1).map((step) => step.status)).toContain('PENDING');
+    expect(history.at(-1)).toMatchObject({ status: 'READY', attempt: 1 });
   });
 });

@@ -15,6 +15,7 @@ import { registerQueueMetrics } from './infra/queue-metrics';
 import { RealtimeHub } from './infra/realtime';
 import { closeRedis, createRedis, readyWithin, redisKey } from './infra/redis';
 import { liveEnded, liveStarted } from './live/events';
+import { IdleLiveEnder } from './live/idle-ender';
 import { LiveService } from './live/service';
 import { LiveStatusMirror } from './live/status-mirror';
 import { SimulatedFaults } from './short-video/faults';
@@ -218,6 +219,8 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     () => reconciler.reconcile({ graceMs: 0 }),
     logger,
   );
+  const idleLives =
+    env.LIVE_IDLE_END_MS === undefined ? undefined : new IdleLiveEnder({ live, idleMs: env.LIVE_IDLE_END_MS, logger });
   const shortVideoMetrics = createShortVideoMetrics(metrics.registry);
   let shortVideoWorker: ShortVideoWorker | undefined;
   const startWorker = () => {
@@ -283,13 +286,19 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       sweeper.start();
       reconciler.start();
       dataLossWatch.start();
+      idleLives?.start();
       if (env.WORKER === 'inline') startWorker();
     },
     startWorker,
     reconcileShortVideos: () => reconciler.reconcile(),
     async close() {
       // The worker first, while Redis and the database still answer: it finishes or hands back its jobs.
-      await settledWithin(8_000, [shortVideoWorker?.stop(), reconciler.stop(), dataLossWatch.stop()]);
+      await settledWithin(8_000, [
+        shortVideoWorker?.stop(),
+        reconciler.stop(),
+        dataLossWatch.stop(),
+        idleLives?.stop(),
+      ]);
       await Promise.allSettled([relay.stop(), sweeper.stop(), ...consumers.map((consumer) => consumer.stop())]);
       await demo.close();
       statsPublisher.close();

@@ -9,7 +9,7 @@ export { type AppRouter, appRouter } from './root';
 export { ffmpegArgs } from './short-video/media/ffmpeg';
 export { renderArgs } from './short-video/media/media';
 export { type MediaKind, type MediaStore, mediaContentType } from './short-video/media/store';
-export type { ShortVideo, ShortVideoStatus } from './short-video/schema';
+export type { ShortVideo, ShortVideoStatus, ShortVideoStep, ShortVideoWithHistory } from './short-video/schema';
 export type { Context, ProcedureMeta } from './trpc';
 export { toTRPCError } from './trpc';
 export { StatsStream, type StatsSubscriber } from './viewers/fanout';

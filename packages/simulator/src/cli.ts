@@ -73,6 +73,8 @@ async function main() {
   const client = createOnAirClient({ url, token });
 
   let liveId = values.live;
+  // A live this run created is this run's to end: a simulation must not leave a phantom on air.
+  let createdLive: string | undefined;
   if (!liveId) {
     if (!token) {
       process.stderr.write(
@@ -83,8 +85,19 @@ async function main() {
     const live = await client.live.create.mutate({ title: `Simulation ${new Date().toLocaleTimeString()}` });
     await client.live.start.mutate({ id: live.id });
     liveId = live.id;
+    createdLive = live.id;
     process.stdout.write(`Created and started live ${liveId} ("${live.title}")\n`);
   }
+  const endCreatedLive = async () => {
+    if (!createdLive) return;
+    const id = createdLive;
+    createdLive = undefined;
+    await client.live.end.mutate({ id }).then(
+      () => process.stdout.write(`Ended live ${id}, which this simulation started\n`),
+      (error: unknown) =>
+        process.stderr.write(`Could not end live ${id}: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
+  };
 
   const viewers: ViewerCalls = {
     join: (input) => client.viewer.join.mutate(input),
@@ -112,6 +125,17 @@ async function main() {
     return stats;
   };
 
+  // Ctrl-C (or a SIGTERM) stops the viewers and ends the live this run started before exiting.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stdout.write(`\n${signal}: stopping the simulated viewers\n`);
+      void simulation
+        .stop()
+        .then(endCreatedLive)
+        .finally(() => process.exit(130));
+    });
+  }
+
   simulation.start();
   const progressTimer = setInterval(() => void report(), 1_000);
   await simulation.planned();
@@ -129,6 +153,7 @@ async function main() {
   }
   clearInterval(progressTimer);
   await simulation.stop();
+  await endCreatedLive();
   const final = simulation.progress();
   process.stdout.write(
     `\nExpected ${expected} viewers, server reports ${reported}: ${reported === expected ? 'MATCH' : 'MISMATCH'}` +

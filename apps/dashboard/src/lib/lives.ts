@@ -1,42 +1,34 @@
-import type { OnAirClient, RouterOutputs } from '@onair/client';
+import type { RouterInputs, RouterOutputs } from '@onair/client';
 
 export type LiveSession = RouterOutputs['live']['get'];
 export type LiveStatus = LiveSession['status'];
+export type LiveListInput = RouterInputs['live']['list'];
 
 /** How many lives one page of the list shows. */
 export const LIVES_PAGE_SIZE = 50;
 
-/** Newest first, as the API lists them; ids break ties so the order never flickers. */
-function newestFirst(a: LiveSession, b: LiveSession): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+/** What the overview's totals count: every live on air (the API's largest page). */
+export const ON_AIR_INPUT = { status: 'LIVE', limit: 100 } as const satisfies LiveListInput;
+
+/** The overview's list, as a query's input: one filter, an optional title search. */
+export function livesListInput(status: LiveStatus | undefined, title: string): LiveListInput {
+  const wanted = title.trim();
+  return { limit: LIVES_PAGE_SIZE, ...(status ? { status } : {}), ...(wanted ? { title: wanted } : {}) };
 }
 
-/** Puts each session in the list in place of its previous version (or adds it), keeping the order. */
-export function mergeLives(lives: readonly LiveSession[], updates: readonly LiveSession[]): LiveSession[] {
-  if (updates.length === 0) return [...lives];
-  const byId = new Map(lives.map((live) => [live.id, live]));
-  for (const update of updates) byId.set(update.id, update);
-  return [...byId.values()].sort(newestFirst);
+/** A live on air without a viewer for this long is flagged idle on the overview. */
+export const IDLE_AFTER_MS = 5 * 60_000;
+
+/**
+ * Since when a live on air has had nobody watching, or null while someone is. The counts' time is
+ * their last change once anyone has joined; before that it is the time of reading, so the start counts.
+ */
+export function idleSince(live: LiveSession): number | null {
+  if (live.status !== 'LIVE' || live.stats.current > 0 || !live.startedAt) return null;
+  return live.stats.peak > 0 ? Date.parse(live.stats.updatedAt) : Date.parse(live.startedAt);
 }
 
-export interface LivesSnapshot {
-  /** The newest lives and every live on air (the totals count them all). */
-  lives: LiveSession[];
-  /** Where the unfiltered list continues. */
-  nextCursor: string | null;
-}
-
-/** Fetches what the overview starts from: the newest page and every live on air, in one batched request. */
-export async function fetchLivesSnapshot(api: OnAirClient): Promise<LivesSnapshot> {
-  const [newest, onAir] = await Promise.all([
-    api.live.list.query({ limit: LIVES_PAGE_SIZE }),
-    api.live.list.query({ status: 'LIVE', limit: 100 }),
-  ]);
-  return { lives: mergeLives(newest.items, onAir.items), nextCursor: newest.nextCursor };
-}
-
-/** The titles of these lives (one batched request), for lists that only hold live ids. */
-export async function fetchLiveTitles(api: OnAirClient, liveIds: Iterable<string>): Promise<Record<string, string>> {
-  const lives = await Promise.all([...new Set(liveIds)].map((id) => api.live.get.query({ id })));
-  return Object.fromEntries(lives.map((live) => [live.id, live.title]));
+/** The inputs of the queries a live's page reads, which the dashboard server prefetches. */
+export function liveDetailInputs(liveId: string) {
+  return { live: { id: liveId }, timeline: { liveId }, video: { liveId, limit: 1 } } as const;
 }

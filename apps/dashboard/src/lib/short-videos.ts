@@ -1,11 +1,14 @@
-import type { OnAirClient, RouterOutputs } from '@onair/client';
+import type { RouterInputs, RouterOutputs } from '@onair/client';
 
-export type ShortVideo = RouterOutputs['shortVideo']['get'];
+export type ShortVideo = RouterOutputs['shortVideo']['list']['items'][number];
+export type ShortVideoWithHistory = RouterOutputs['shortVideo']['get'];
+export type ShortVideoStep = ShortVideoWithHistory['history'][number];
+export type ShortVideoListInput = RouterInputs['shortVideo']['list'];
 export type ShortVideoStatus = ShortVideo['status'];
 
 export const SHORT_VIDEO_STATUSES: readonly ShortVideoStatus[] = ['PENDING', 'PROCESSING', 'READY', 'FAILED'];
 
-/** How many videos one request fetches. */
+/** How many videos one request of the overview fetches. */
 export const SHORT_VIDEOS_PAGE_SIZE = 100;
 
 export const STATUS_LABELS: Record<ShortVideoStatus, string> = {
@@ -20,24 +23,6 @@ export function describeStage(stage: string | null): string {
   return stage ? stage.replaceAll('-', ' ') : '';
 }
 
-/** Newest first; ids break ties so the order never flickers. */
-function newestFirst(a: ShortVideo, b: ShortVideo): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
-}
-
-/**
- * Puts each video in place of its previous version, unless the one held is newer: the list fetched
- * after a reconnect may predate an event already received.
- */
-export function mergeVideos(videos: readonly ShortVideo[], updates: readonly ShortVideo[]): ShortVideo[] {
-  const byId = new Map(videos.map((video) => [video.id, video]));
-  for (const update of updates) {
-    const held = byId.get(update.id);
-    if (!held || held.updatedAt <= update.updatedAt) byId.set(update.id, update);
-  }
-  return [...byId.values()].sort(newestFirst);
-}
-
 /** The poster as the browser reaches it: through the dashboard's own origin (see app/media). */
 export function thumbnailSource(video: ShortVideo): string | null {
   return video.thumbnailUrl?.startsWith('/media/thumbnails/') ? video.thumbnailUrl : null;
@@ -49,19 +34,19 @@ export function clipSource(video: ShortVideo): string | null {
 }
 
 /**
- * The videos a page starts from: the newest, and every unfinished or failed one (those an operator
- * must see however old), in one batched request; or those of one live.
+ * The lists the overview reads videos from: the newest, and every unfinished or failed one (those an
+ * operator must see however old).
  */
-export async function fetchShortVideos(api: OnAirClient, liveId?: string): Promise<ShortVideo[]> {
-  if (liveId) return (await api.shortVideo.list.query({ liveId, limit: SHORT_VIDEOS_PAGE_SIZE })).items;
-  const pages = await Promise.all([
-    api.shortVideo.list.query({ limit: SHORT_VIDEOS_PAGE_SIZE }),
-    api.shortVideo.list.query({ status: 'PENDING', limit: SHORT_VIDEOS_PAGE_SIZE }),
-    api.shortVideo.list.query({ status: 'PROCESSING', limit: SHORT_VIDEOS_PAGE_SIZE }),
-    api.shortVideo.list.query({ status: 'FAILED', limit: SHORT_VIDEOS_PAGE_SIZE }),
-  ]);
-  return mergeVideos(
-    [],
-    pages.flatMap((page) => page.items),
-  );
+export const OVERVIEW_VIDEO_LISTS = [
+  { limit: SHORT_VIDEOS_PAGE_SIZE },
+  { status: 'PENDING', limit: SHORT_VIDEOS_PAGE_SIZE },
+  { status: 'PROCESSING', limit: SHORT_VIDEOS_PAGE_SIZE },
+  { status: 'FAILED', limit: SHORT_VIDEOS_PAGE_SIZE },
+] as const satisfies readonly ShortVideoListInput[];
+
+/** How many videos one page of the pipeline board shows. */
+export const BOARD_PAGE_SIZE = 24;
+
+export function boardListInput(status: ShortVideoStatus | undefined): ShortVideoListInput {
+  return { limit: BOARD_PAGE_SIZE, ...(status ? { status } : {}) };
 }

@@ -20,14 +20,6 @@ export function fromTimeline(timeline: ViewerTimeline): CountPoint[] {
   return timeline.points.map((point) => ({ at: Date.parse(point.at), count: point.count }));
 }
 
-/** The history with a newer count added; an older or identical one (a replayed event) changes nothing. */
-export function withCount(points: readonly CountPoint[], at: number, count: number): CountPoint[] {
-  const last = points.at(-1);
-  if (last && (at < last.at || (at === last.at && count === last.count))) return points as CountPoint[];
-  if (last && at === last.at) return [...points.slice(0, -1), { at, count }];
-  return [...points, { at, count }];
-}
-
 /**
  * The step curve between `from` and `to`: the count in force at `from`, every change inside the
  * window, and the count still in force at `to`, so the line reaches the window's edges.
@@ -60,11 +52,4 @@ export function downsample(series: readonly SeriesPoint[], buckets: number): Ser
       peaks.set(bucket, { at: first.at + bucket * width, viewers: point.viewers });
   }
   return [...peaks.values(), last].sort((a, b) => a.at - b.at);
-}
-
-/** Two histories of the same live as one, oldest first; where both know a moment, `newer` wins. */
-export function mergeCounts(older: readonly CountPoint[], newer: readonly CountPoint[]): CountPoint[] {
-  const byMoment = new Map<number, number>();
-  for (const point of [...older, ...newer]) byMoment.set(point.at, point.count);
-  return [...byMoment].map(([at, count]) => ({ at, count })).sort((a, b) => a.at - b.at);
 }

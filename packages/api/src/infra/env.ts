@@ -93,6 +93,16 @@ const envSchema = z.object({
       .max(65_535, { error: 'must be an integer from 1 to 65535' })
       .optional(),
   ),
+  /** Lives on air with no viewer for this long are ended, as an operator would (unset: never). */
+  LIVE_IDLE_END_MS: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ error: 'must be an integer from 10000 to 604800000' })
+      .int({ error: 'must be an integer from 10000 to 604800000' })
+      .min(10_000, { error: 'must be an integer from 10000 to 604800000' })
+      .max(604_800_000, { error: 'must be an integer from 10000 to 604800000' })
+      .optional(),
+  ),
   CORS_ORIGIN: z.preprocess(unsetIfEmpty, z.string().default('http://localhost:3000')),
   /** A client must send its request headers within this (else 408). */
   HTTP_HEADERS_TIMEOUT_MS: integer(10_000, 100, 600_000),

@@ -24,6 +24,8 @@ export const endLiveInput = z.object({ id: liveIdSchema, recordingUrl: recording
 
 export const listLivesInput = z.object({
   status: liveStatusSchema.optional(),
+  /** Only lives whose title contains this text, whatever the case. */
+  title: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
   limit: z.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).nullish(),
 });

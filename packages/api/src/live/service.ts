@@ -109,6 +109,7 @@ export class LiveService {
   async list(input: ListLivesInput): Promise<{ items: LiveSession[]; nextCursor: string | null }> {
     const rows = await liveStore.page(this.db, {
       ...(input.status ? { status: input.status } : {}),
+      ...(input.title ? { title: input.title } : {}),
       limit: input.limit + 1,
       ...(input.cursor ? { after: decodeCursor(input.cursor) } : {}),
     });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, ilike, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../infra/db/client';
 import type { PageCursor } from '../infra/pagination';
 import type { LiveStatus } from './schema';
@@ -51,9 +51,14 @@ export const liveStore = {
   },
 
   /** Newest first, keyset-paginated on (createdAt, id) so pages never skip or repeat a row. */
-  async page(db: Executor, options: { status?: LiveStatus; limit: number; after?: PageCursor }): Promise<LiveRow[]> {
+  async page(
+    db: Executor,
+    options: { status?: LiveStatus; title?: string; limit: number; after?: PageCursor },
+  ): Promise<LiveRow[]> {
     const conditions: SQL[] = [];
     if (options.status) conditions.push(eq(lives.status, options.status));
+    // The title's own % and _ are matched literally.
+    if (options.title) conditions.push(ilike(lives.title, `%${options.title.replace(/[\\%_]/g, '\\$&')}%`));
     if (options.after) {
       conditions.push(
         sql`(${lives.createdAt}, ${lives.id}) < (${options.after.createdAt.toISOString()}, ${options.after.id})`,

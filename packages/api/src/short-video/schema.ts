@@ -12,6 +12,8 @@ export const highlightWindowSchema = z.object({ startSec: z.number().min(0), end
 export const shortVideoSchema = z.object({
   id: z.uuid(),
   liveId: z.uuid(),
+  /** The live's title when it ended (a live's title never changes), so a list of videos can name them. */
+  liveTitle: z.string(),
   status: shortVideoStatusSchema,
   progress: z.number().int().min(0).max(100),
   stage: z.string().nullable(),
@@ -28,6 +30,24 @@ export const shortVideoSchema = z.object({
 });
 
 export type ShortVideo = z.infer<typeof shortVideoSchema>;
+
+/** One change of a video on its way through the pipeline, as recorded when it was made. */
+export const shortVideoStepSchema = z.object({
+  at: z.iso.datetime(),
+  status: shortVideoStatusSchema,
+  stage: z.string().nullable(),
+  progress: z.number().int().min(0).max(100),
+  /** The worker's attempt (1, 2, ...) at the time; 0 before the first and after a retry. */
+  attempt: z.number().int().min(0),
+  error: z.string().nullable(),
+});
+
+export type ShortVideoStep = z.infer<typeof shortVideoStepSchema>;
+
+/** A video with every step it went through, oldest first, earlier runs (before a retry) included. */
+export const shortVideoWithHistorySchema = shortVideoSchema.extend({ history: z.array(shortVideoStepSchema) });
+
+export type ShortVideoWithHistory = z.infer<typeof shortVideoWithHistorySchema>;
 
 export const shortVideoIdInput = z.object({ id: shortVideoIdSchema });
 

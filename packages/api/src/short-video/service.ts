@@ -12,7 +12,7 @@ import type { ShortVideoMedia } from './media/media';
 import type { MediaStore } from './media/store';
 import { type EndedLive, noViewerTimeline, type ViewerTimelineReader } from './ports';
 import { type ShortVideoJobData, type ShortVideoJobPolicy, shortVideoJobName, shortVideoJobOptions } from './queue';
-import type { ListShortVideosInput, ShortVideo } from './schema';
+import type { ListShortVideosInput, ShortVideo, ShortVideoWithHistory } from './schema';
 import { changesFrom, permittedFrom, type ShortVideoAction, targetOf, transition } from './state';
 import { type ShortVideoChanges, type ShortVideoWrite, shortVideoStore } from './store';
 import type { ShortVideoRow } from './tables';
@@ -192,10 +192,21 @@ export class ShortVideoService {
     return toShortVideo(row);
   }
 
-  async get(id: string): Promise<ShortVideo> {
-    const row = await shortVideoStore.findById(this.db, id);
+  /** The video and its history: every step of every run, so a reload or a retry forgets nothing. */
+  async get(id: string): Promise<ShortVideoWithHistory> {
+    const [row, steps] = await Promise.all([shortVideoStore.findById(this.db, id), shortVideoStore.steps(this.db, id)]);
     if (!row) throw new NotFoundError('short video', id);
-    return toShortVideo(row);
+    return {
+      ...toShortVideo(row),
+      history: steps.map((step) => ({
+        at: step.at.toISOString(),
+        status: step.status,
+        stage: step.stage,
+        progress: step.progress,
+        attempt: step.attempt,
+        error: step.error,
+      })),
+    };
   }
 
   async list(input: ListShortVideosInput): Promise<{ items: ShortVideo[]; nextCursor: string | null }> {
@@ -370,6 +381,7 @@ export function toShortVideo(row: ShortVideoRow): ShortVideo {
   return {
     id: row.id,
     liveId: row.liveId,
+    liveTitle: row.liveTitle,
     status: row.status,
     progress: row.progress,
     stage: row.stage,

@@ -3,7 +3,7 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from '../infra/db/client';
 import type { PageCursor } from '../infra/pagination';
 import type { ShortVideoStatus } from './schema';
-import { type ShortVideoRow, shortVideos } from './tables';
+import { type ShortVideoRow, type ShortVideoStepRow, shortVideoSteps, shortVideos } from './tables';
 
 export type ShortVideoChanges = Partial<
   Pick<
@@ -165,6 +165,15 @@ export const shortVideoStore = {
   async findById(db: Database, id: string): Promise<ShortVideoRow | undefined> {
     const [row] = await prepared(db).reads.byId.execute({ id });
     return row;
+  },
+
+  /** The video's steps, oldest first (written by the database itself, see `shortVideoSteps`). */
+  async steps(db: Executor, id: string): Promise<ShortVideoStepRow[]> {
+    return db
+      .select()
+      .from(shortVideoSteps)
+      .where(eq(shortVideoSteps.shortVideoId, id))
+      .orderBy(asc(shortVideoSteps.id));
   },
 
   async findByLiveId(db: Database, liveId: string): Promise<ShortVideoRow | undefined> {

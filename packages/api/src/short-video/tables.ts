@@ -66,3 +66,28 @@ export const shortVideos = pgTable(
 );
 
 export type ShortVideoRow = typeof shortVideos.$inferSelect;
+
+/**
+ * Every change of a video's status, stage, progress, attempt or error, oldest first: the way it went
+ * through the pipeline, kept after a reload and after a retry (which starts the video over). Rows are
+ * written by a trigger on `short_videos` (migration 0003), so every write path records its step in the
+ * same statement, without a round trip of its own and without a way to forget one.
+ */
+export const shortVideoSteps = pgTable(
+  'short_video_steps',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    shortVideoId: uuid('short_video_id')
+      .notNull()
+      .references(() => shortVideos.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    status: shortVideoStatus('status').notNull(),
+    stage: text('stage'),
+    progress: integer('progress').notNull(),
+    attempt: integer('attempt').notNull(),
+    error: text('error'),
+  },
+  (table) => [index('short_video_steps_video_idx').on(table.shortVideoId, table.id)],
+);
+
+export type ShortVideoStepRow = typeof shortVideoSteps.$inferSelect;

@@ -1,12 +1,20 @@
+import { HydrationBoundary } from '@tanstack/react-query';
 import { LivesBoard } from '@/components/lives/lives-board';
-import { fetchLivesSnapshot } from '@/lib/lives';
+import { livesListInput, ON_AIR_INPUT } from '@/lib/lives';
 import { loadOperatorPage } from '@/lib/operator-page';
-import { fetchShortVideos } from '@/lib/short-videos';
+import { OVERVIEW_VIDEO_LISTS } from '@/lib/short-videos';
 
 export default async function LivesPage() {
-  const { lives, videos } = await loadOperatorPage(async (api) => {
-    const [lives, videos] = await Promise.all([fetchLivesSnapshot(api), fetchShortVideos(api)]);
-    return { lives, videos };
-  });
-  return <LivesBoard initialLives={lives} initialVideos={videos} />;
+  const state = await loadOperatorPage((trpc) =>
+    Promise.all([
+      trpc.live.list.prefetchInfinite(livesListInput(undefined, '')),
+      trpc.live.list.prefetch(ON_AIR_INPUT),
+      ...OVERVIEW_VIDEO_LISTS.map((input) => trpc.shortVideo.list.prefetch(input)),
+    ]),
+  );
+  return (
+    <HydrationBoundary state={state}>
+      <LivesBoard />
+    </HydrationBoundary>
+  );
 }

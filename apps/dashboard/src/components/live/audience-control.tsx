@@ -1,36 +1,39 @@
 'use client';
 
 import { type FormEvent, useId, useState } from 'react';
-import { browserApi } from '@/lib/browser-api';
-import type { DemoAudiences } from '@/lib/demo';
 import type { LiveStatus } from '@/lib/lives';
-import { usePolling } from '@/lib/use-polling';
+import { trpc } from '@/lib/trpc';
 import styles from './audience-control.module.css';
 
 interface AudienceControlProps {
   liveId: string;
   liveStatus: LiveStatus;
-  initial: DemoAudiences;
-  onError: (error: unknown) => void;
 }
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
 /**
  * For demos: simulated viewers that join, heartbeat, leave and vanish like real ones, run by the
- * server only where ENABLE_SIMULATOR is on (pnpm dev), never in production.
+ * server only where ENABLE_SIMULATOR is on (pnpm dev), never in production. Their progress is read
+ * every two seconds while the live is on air.
  */
-export function AudienceControl({ liveId, liveStatus, initial, onError }: AudienceControlProps) {
-  const [demo, setDemo] = usePolling(initial, () => browserApi().demo.audiences.query(), {
-    intervalMs: 2_000,
-    active: initial.enabled && liveStatus === 'LIVE',
-    onError,
+export function AudienceControl({ liveId, liveStatus }: AudienceControlProps) {
+  const utils = trpc.useUtils();
+  const audiences = trpc.demo.audiences.useQuery(undefined, {
+    refetchInterval: (query) => (query.state.data?.enabled && liveStatus === 'LIVE' ? 2_000 : false),
   });
+  const onSuccess = (running: NonNullable<typeof audiences.data>['audiences']) =>
+    utils.demo.audiences.setData(undefined, (held) => held && { ...held, audiences: running });
+  const startAudience = trpc.demo.startAudience.useMutation({ onSuccess });
+  const stopAudience = trpc.demo.stopAudience.useMutation({ onSuccess });
   const [size, setSize] = useState('200');
   const [rampSeconds, setRampSeconds] = useState('20');
-  const [pending, setPending] = useState(false);
   const sizeId = useId();
   const rampId = useId();
+  const demo = audiences.data;
+  const pending = startAudience.isPending || stopAudience.isPending;
+
+  if (!demo) return null;
   const audience = demo.audiences.find((running) => running.liveId === liveId);
 
   if (!demo.enabled) {
@@ -51,23 +54,9 @@ export function AudienceControl({ liveId, liveStatus, initial, onError }: Audien
     );
   }
 
-  const act = async (call: () => Promise<DemoAudiences['audiences']>) => {
-    setPending(true);
-    try {
-      const audiences = await call();
-      setDemo((held) => ({ ...held, audiences }));
-    } catch (error) {
-      onError(error);
-    } finally {
-      setPending(false);
-    }
-  };
-
   const start = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void act(() =>
-      browserApi().demo.startAudience.mutate({ liveId, audience: Number(size), rampSeconds: Number(rampSeconds) }),
-    );
+    startAudience.mutate({ liveId, audience: Number(size), rampSeconds: Number(rampSeconds) });
   };
 
   return (
@@ -99,7 +88,7 @@ export function AudienceControl({ liveId, liveStatus, initial, onError }: Audien
             data-variant="secondary"
             type="button"
             disabled={pending}
-            onClick={() => void act(() => browserApi().demo.stopAudience.mutate({ liveId }))}
+            onClick={() => stopAudience.mutate({ liveId })}
           >
             Stop simulated viewers
           </button>

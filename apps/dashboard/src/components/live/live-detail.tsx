@@ -1,75 +1,86 @@
 'use client';
 
+import { skipToken, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { ViewerChart } from '@/components/charts/viewer-chart';
+import { ChoiceFilter } from '@/components/choice-filter';
 import { ErrorAlert } from '@/components/error-alert';
 import { FeedIndicator } from '@/components/feed-indicator';
 import { LiveActions } from '@/components/lives/live-actions';
 import { StatusBadge } from '@/components/lives/status-badge';
 import { LocalTime } from '@/components/local-time';
+import { useOperatorErrors } from '@/components/query-provider';
 import { ShortVideoCard } from '@/components/videos/short-video-card';
-import type { DemoAudiences } from '@/lib/demo';
-import { worstFeed } from '@/lib/feed';
-import type { LiveSession } from '@/lib/lives';
-import type { ShortVideo } from '@/lib/short-videos';
-import { useLiveDetail } from '@/lib/use-live-detail';
+import { audienceCsv, audienceFileName, download } from '@/lib/audience-csv';
+import { receiveLive, receiveStats, receiveVideo } from '@/lib/cache';
+import { useFeedState, worstFeed } from '@/lib/feed';
+import { liveDetailInputs } from '@/lib/lives';
+import { formatDuration } from '@/lib/time';
+import { trpc } from '@/lib/trpc';
+import { useInBrowser } from '@/lib/use-in-browser';
 import { useNow } from '@/lib/use-now';
-import { useOperatorErrors } from '@/lib/use-operator-errors';
-import { useShortVideos } from '@/lib/use-short-videos';
-import { type CountPoint, stepSeries } from '@/lib/viewer-history';
+import { fromTimeline, stepSeries } from '@/lib/viewer-history';
 import { AudienceControl } from './audience-control';
 import styles from './live-detail.module.css';
-import { VideoActivity, type VideoActivityEntry, withActivity } from './video-activity';
-
-interface LiveDetailProps {
-  initialLive: LiveSession;
-  initialHistory: CountPoint[];
-  initialVideos: ShortVideo[];
-  demo: DemoAudiences;
-}
+import { VideoActivity } from './video-activity';
 
 const numberFormat = new Intl.NumberFormat('en-US');
-/** A live on air shows at most this much of its history, so recent changes stay readable. */
-const CHART_WINDOW_MS = 30 * 60_000;
+
+type ChartRange = '5m' | '30m' | 'all';
+const RANGES = [
+  { value: '5m', label: 'Last 5 min' },
+  { value: '30m', label: 'Last 30 min' },
+  { value: 'all', label: 'All' },
+] as const;
+const RANGE_MS: Record<ChartRange, number> = { '5m': 5 * 60_000, '30m': 30 * 60_000, all: Number.POSITIVE_INFINITY };
 
 /** One live: its audience in real time, its lifecycle actions, simulated viewers, and its short video. */
-export function LiveDetail({ initialLive, initialHistory, initialVideos, demo }: LiveDetailProps) {
-  const { error, handleError, clearError } = useOperatorErrors();
-  const { live, history, feed: liveFeed, receiveLive } = useLiveDetail(initialLive, initialHistory, handleError);
-  const [activity, setActivity] = useState<VideoActivityEntry[]>(() =>
-    initialVideos[0] ? withActivity([], initialVideos[0]) : [],
-  );
-  const recordActivity = useCallback((video: ShortVideo) => setActivity((held) => withActivity(held, video)), []);
-  const {
-    videos,
-    feed: videoFeed,
-    receive: receiveVideo,
-  } = useShortVideos(initialVideos, handleError, { liveId: live.id, onChange: recordActivity });
-  const video = videos[0];
+export function LiveDetail({ liveId }: { liveId: string }) {
+  const { error, clearError } = useOperatorErrors();
+  const queryClient = useQueryClient();
+  const utils = trpc.useUtils();
+  const inputs = liveDetailInputs(liveId);
+  const [live] = trpc.live.get.useSuspenseQuery(inputs.live);
+  // Kept current by the stats feed; refetched only when that feed starts again, to fill any gap.
+  const timeline = trpc.viewer.timeline.useQuery(inputs.timeline, { staleTime: Number.POSITIVE_INFINITY });
+  const videos = trpc.shortVideo.list.useQuery(inputs.video);
+  const video = videos.data?.items[0];
+  const withHistory = trpc.shortVideo.get.useQuery(video ? { id: video.id } : skipToken);
+
+  const liveFeed = trpc.live.onUpdate.useSubscription(inputs.live, {
+    onStarted: () => void utils.live.get.invalidate(inputs.live),
+    onData: ({ data }) => receiveLive(queryClient, data),
+  });
+  // Its first event is always the current snapshot, so only a restart needs the curve fetched again.
+  const [statsStarted, setStatsStarted] = useState(false);
+  const statsFeed = trpc.viewer.onStats.useSubscription(inputs.timeline, {
+    onStarted: () => {
+      if (statsStarted) void utils.viewer.timeline.invalidate(inputs.timeline);
+      setStatsStarted(true);
+    },
+    onData: ({ data }) => receiveStats(queryClient, data),
+  });
+  const videoFeed = trpc.shortVideo.onUpdate.useSubscription(inputs.timeline, {
+    onStarted: () => void utils.shortVideo.list.invalidate(inputs.video),
+    onData: ({ data }) => receiveVideo(queryClient, data),
+  });
+  const feed = worstFeed(useFeedState(liveFeed.status), useFeedState(statsFeed.status), useFeedState(videoFeed.status));
+  const stale = feed !== 'live';
+
+  const [range, setRange] = useState<ChartRange>(live.status === 'LIVE' ? '30m' : 'all');
+  const inBrowser = useInBrowser();
   const now = useNow(1_000, live.status === 'LIVE');
 
-  const changed = useCallback(
-    (next: LiveSession) => {
-      clearError();
-      receiveLive(next);
-    },
-    [clearError, receiveLive],
-  );
-  const videoChanged = useCallback(
-    (next: ShortVideo) => {
-      clearError();
-      recordActivity(next);
-      receiveVideo(next);
-    },
-    [clearError, recordActivity, receiveVideo],
-  );
-
   const { current, peak, unique } = live.stats;
+  const history = timeline.data ? fromTimeline(timeline.data) : [];
   const startedAt = live.startedAt ? Date.parse(live.startedAt) : undefined;
+  const endedAt = live.endedAt ? Date.parse(live.endedAt) : null;
   // The clock ticks every second; a count that arrived since must still be on the chart.
-  const chartEnd = live.endedAt ? Date.parse(live.endedAt) : Math.max(now, history.at(-1)?.at ?? now);
-  const chartStart = startedAt === undefined ? undefined : Math.max(startedAt, chartEnd - CHART_WINDOW_MS);
+  const chartEnd = endedAt ?? Math.max(now, history.at(-1)?.at ?? now);
+  const chartStart = startedAt === undefined ? undefined : Math.max(startedAt, chartEnd - RANGE_MS[range]);
+  const peakAt = history.find((point) => point.count === peak)?.at ?? null;
+  const length = inBrowser && startedAt !== undefined ? formatDuration((endedAt ?? now) - startedAt) : null;
 
   return (
     <main className={styles.page}>
@@ -79,7 +90,7 @@ export function LiveDetail({ initialLive, initialHistory, initialVideos, demo }:
       <div className={styles.top}>
         <h1 className={styles.heading}>{live.title}</h1>
         <StatusBadge status={live.status} />
-        <FeedIndicator state={worstFeed(liveFeed, videoFeed)} />
+        <FeedIndicator state={feed} />
       </div>
       <div className={styles.meta}>
         <p>
@@ -94,9 +105,10 @@ export function LiveDetail({ initialLive, initialHistory, initialVideos, demo }:
               {' · '}ended <LocalTime iso={live.endedAt} />
             </>
           )}
+          {length && ` · ${live.endedAt ? 'lasted' : 'on air for'} ${length}`}
         </p>
         <div className={styles.actions}>
-          <LiveActions live={live} onChanged={changed} onError={handleError} />
+          <LiveActions live={live} />
         </div>
       </div>
 
@@ -107,7 +119,7 @@ export function LiveDetail({ initialLive, initialHistory, initialVideos, demo }:
           <h2 id="audience-heading" className={styles.panelHeading}>
             Audience
           </h2>
-          <dl className={styles.stats}>
+          <dl className={styles.stats} data-stale={stale || undefined}>
             {(
               [
                 ['Watching now', current],
@@ -124,11 +136,28 @@ export function LiveDetail({ initialLive, initialHistory, initialVideos, demo }:
           {chartStart === undefined ? (
             <p className={styles.empty}>The chart starts when the live goes on air.</p>
           ) : (
-            <ViewerChart
-              series={stepSeries(history, chartStart, chartEnd)}
-              peak={peak}
-              summary={`Viewers over time: ${current} watching now, peak ${peak}.`}
-            />
+            <>
+              <div className={styles.chartTools}>
+                <ChoiceFilter legend="Chart" choices={RANGES} value={range} onChange={setRange} />
+                <button
+                  className="button"
+                  data-variant="secondary"
+                  type="button"
+                  disabled={!timeline.data}
+                  onClick={() =>
+                    timeline.data && download(audienceFileName(live.title, live.id), audienceCsv(timeline.data))
+                  }
+                >
+                  Download CSV<span className="visually-hidden"> of the audience over time</span>
+                </button>
+              </div>
+              <ViewerChart
+                series={stepSeries(history, chartStart, chartEnd)}
+                peak={{ viewers: peak, at: peakAt }}
+                endedAt={endedAt}
+                summary={`Viewers over time: ${current} watching now, peak ${peak}.`}
+              />
+            </>
           )}
         </section>
 
@@ -138,7 +167,7 @@ export function LiveDetail({ initialLive, initialHistory, initialVideos, demo }:
               Short video
             </h2>
             {video ? (
-              <ShortVideoCard video={video} onChanged={videoChanged} onError={handleError} />
+              <ShortVideoCard video={video} />
             ) : (
               <p className={styles.empty}>
                 {live.status === 'ENDED' && live.startedAt
@@ -148,14 +177,14 @@ export function LiveDetail({ initialLive, initialHistory, initialVideos, demo }:
                     : 'A highlight video is made from this live when it ends.'}
               </p>
             )}
-            <VideoActivity entries={activity} />
+            <VideoActivity history={withHistory.data?.history ?? []} />
           </section>
 
           <section className={styles.panel} aria-labelledby="simulator-heading">
             <h2 id="simulator-heading" className={styles.panelHeading}>
               Simulated viewers
             </h2>
-            <AudienceControl liveId={live.id} liveStatus={live.status} initial={demo} onError={handleError} />
+            <AudienceControl liveId={live.id} liveStatus={live.status} />
           </section>
         </div>
       </div>

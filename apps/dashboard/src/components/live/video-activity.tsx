@@ -1,54 +1,36 @@
 'use client';
 
-import { describeStage, type ShortVideo, STATUS_LABELS } from '@/lib/short-videos';
+import { describeStage, type ShortVideoStep, STATUS_LABELS } from '@/lib/short-videos';
 import { useInBrowser } from '@/lib/use-in-browser';
 import styles from './video-activity.module.css';
 
-/** One change of a short video, as this page received it. */
-export interface VideoActivityEntry {
-  at: string;
-  status: ShortVideo['status'];
-  stage: string | null;
-  progress: number;
-  error: string | null;
-}
-
-/** Adds the change unless it is one already listed (a replay after a reconnect, or no visible change). */
-export function withActivity(entries: readonly VideoActivityEntry[], video: ShortVideo): VideoActivityEntry[] {
-  const last = entries.at(-1);
-  if (
-    last &&
-    (video.updatedAt < last.at ||
-      (last.status === video.status && last.progress === video.progress && last.error === video.error))
-  ) {
-    return entries as VideoActivityEntry[];
-  }
-  const { updatedAt: at, status, stage, progress, error } = video;
-  return [...entries, { at, status, stage, progress, error }];
-}
-
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-function describe(entry: VideoActivityEntry): string {
-  if (entry.status === 'PROCESSING') {
-    const detail = entry.error ?? describeStage(entry.stage);
-    return `${STATUS_LABELS[entry.status]} · ${entry.progress}%${detail ? ` · ${detail}` : ''}`;
+function describe(step: ShortVideoStep): string {
+  const attempt = step.attempt > 1 ? ` · attempt ${step.attempt}` : '';
+  if (step.status === 'PROCESSING') {
+    const detail = step.error ?? describeStage(step.stage);
+    return `${STATUS_LABELS[step.status]} · ${step.progress}%${detail ? ` · ${detail}` : ''}${attempt}`;
   }
-  if (entry.status === 'FAILED') return `${STATUS_LABELS[entry.status]}${entry.error ? ` · ${entry.error}` : ''}`;
-  return STATUS_LABELS[entry.status];
+  if (step.status === 'FAILED') return `${STATUS_LABELS[step.status]}${step.error ? ` · ${step.error}` : ''}`;
+  return STATUS_LABELS[step.status];
 }
 
-/** The video's way through the pipeline since this page opened, oldest first. */
-export function VideoActivity({ entries }: { entries: readonly VideoActivityEntry[] }) {
+/**
+ * The video's way through the pipeline, oldest first, as the server recorded it: every step, attempt
+ * and failure, earlier runs included, the same after a reload or a retry.
+ */
+export function VideoActivity({ history }: { history: readonly ShortVideoStep[] }) {
   // Times in the operator's zone, which only the browser knows.
   const inBrowser = useInBrowser();
-  if (entries.length === 0) return null;
+  if (history.length === 0) return null;
   return (
     <ol className={styles.activity} aria-label="Pipeline activity">
-      {entries.map((entry) => (
-        <li key={`${entry.at}-${entry.status}-${entry.progress}`} data-status={entry.status}>
-          <time dateTime={entry.at}>{inBrowser ? clock.format(new Date(entry.at)) : ''}</time>
-          <span>{describe(entry)}</span>
+      {history.map((step, index) => (
+        // Steps are only ever appended: their position is their identity.
+        <li key={index} data-status={step.status}>
+          <time dateTime={step.at}>{inBrowser ? clock.format(new Date(step.at)) : ''}</time>
+          <span>{describe(step)}</span>
         </li>
       ))}
     </ol>

@@ -1,35 +1,29 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { browserApi } from '@/lib/browser-api';
-import type { LiveSession } from '@/lib/lives';
+import { receiveLive } from '@/lib/cache';
+import { trpc } from '@/lib/trpc';
 import styles from './create-live-form.module.css';
 
-interface CreateLiveFormProps {
-  onCreated: (live: LiveSession) => void;
-  onError: (error: unknown) => void;
-}
-
-export function CreateLiveForm({ onCreated, onError }: CreateLiveFormProps) {
+export function CreateLiveForm() {
   const [title, setTitle] = useState('');
-  const [pending, setPending] = useState(false);
   const inputId = useId();
-
-  const create = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setPending(true);
-    try {
-      onCreated(await browserApi().live.create.mutate({ title }));
+  const queryClient = useQueryClient();
+  const create = trpc.live.create.useMutation({
+    onSuccess: (live) => {
+      receiveLive(queryClient, live);
       setTitle('');
-    } catch (error) {
-      onError(error);
-    } finally {
-      setPending(false);
-    }
+    },
+  });
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    create.mutate({ title });
   };
 
   return (
-    <form className={styles.form} onSubmit={create} aria-label="Create a live">
+    <form className={styles.form} onSubmit={submit} aria-label="Create a live">
       <div className="field">
         <label className="label" htmlFor={inputId}>
           Title
@@ -46,8 +40,8 @@ export function CreateLiveForm({ onCreated, onError }: CreateLiveFormProps) {
           autoComplete="off"
         />
       </div>
-      <button className="button" type="submit" disabled={pending}>
-        {pending ? 'Creating…' : 'Create live'}
+      <button className="button" type="submit" disabled={create.isPending}>
+        {create.isPending ? 'Creating…' : 'Create live'}
       </button>
     </form>
   );

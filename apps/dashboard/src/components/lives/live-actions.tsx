@@ -1,37 +1,30 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
-import { browserApi } from '@/lib/browser-api';
+import { receiveLive } from '@/lib/cache';
 import type { LiveSession } from '@/lib/lives';
+import { trpc } from '@/lib/trpc';
 
-interface LiveActionsProps {
-  live: LiveSession;
-  onChanged: (live: LiveSession) => void;
-  onError: (error: unknown) => void;
-}
-
-/** Start a scheduled live; end (or cancel) one, after confirming, since that cannot be undone. */
-export function LiveActions({ live, onChanged, onError }: LiveActionsProps) {
-  const [pending, setPending] = useState(false);
-  const [confirmingEnd, setConfirmingEnd] = useState(false);
-
-  const run = async (action: 'start' | 'end') => {
-    setPending(true);
-    try {
-      onChanged(await browserApi().live[action].mutate({ id: live.id }));
-    } catch (error) {
-      onError(error);
-    } finally {
-      setPending(false);
-    }
-  };
+/**
+ * Start a scheduled live, or cancel it; end one on air. Ending and cancelling ask first, since
+ * neither can be undone. The answer goes into the cache at once, before the subscription echoes it.
+ */
+export function LiveActions({ live }: { live: LiveSession }) {
+  const queryClient = useQueryClient();
+  const onSuccess = (next: LiveSession) => receiveLive(queryClient, next);
+  const start = trpc.live.start.useMutation({ onSuccess });
+  const end = trpc.live.end.useMutation({ onSuccess });
+  const [confirming, setConfirming] = useState(false);
+  const pending = start.isPending || end.isPending;
 
   if (live.status === 'ENDED') return null;
+  const scheduled = live.status === 'SCHEDULED';
   return (
     <>
-      {live.status === 'SCHEDULED' && (
-        <button className="button" type="button" disabled={pending} onClick={() => void run('start')}>
+      {scheduled && (
+        <button className="button" type="button" disabled={pending} onClick={() => start.mutate({ id: live.id })}>
           Start<span className="visually-hidden"> {live.title}</span>
         </button>
       )}
@@ -40,24 +33,25 @@ export function LiveActions({ live, onChanged, onError }: LiveActionsProps) {
         data-variant="danger"
         type="button"
         disabled={pending}
-        onClick={() => setConfirmingEnd(true)}
+        onClick={() => setConfirming(true)}
       >
-        End<span className="visually-hidden"> {live.title}</span>
+        {scheduled ? 'Cancel' : 'End'}
+        <span className="visually-hidden"> {live.title}</span>
       </button>
       <ConfirmDialog
-        open={confirmingEnd}
-        title={`End “${live.title}”?`}
-        confirmLabel="End live"
+        open={confirming}
+        title={scheduled ? `Cancel “${live.title}”?` : `End “${live.title}”?`}
+        confirmLabel={scheduled ? 'Cancel live' : 'End live'}
         cancelLabel="Keep it"
-        onCancel={() => setConfirmingEnd(false)}
+        onCancel={() => setConfirming(false)}
         onConfirm={() => {
-          setConfirmingEnd(false);
-          void run('end');
+          setConfirming(false);
+          end.mutate({ id: live.id });
         }}
       >
-        {live.status === 'LIVE'
-          ? 'Viewers are disconnected and a highlight video is made from this live. This cannot be undone.'
-          : 'This scheduled live is cancelled. This cannot be undone.'}
+        {scheduled
+          ? 'This scheduled live never goes on air, and no highlight video is made. This cannot be undone.'
+          : 'Viewers are disconnected and a highlight video is made from this live. This cannot be undone.'}
       </ConfirmDialog>
     </>
   );

@@ -1,17 +1,17 @@
 'use client';
 
-import { useCallback, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { ChoiceFilter } from '@/components/choice-filter';
 import { ErrorAlert } from '@/components/error-alert';
 import { FeedIndicator } from '@/components/feed-indicator';
-import { worstFeed } from '@/lib/feed';
-import type { LiveSession, LiveStatus, LivesSnapshot } from '@/lib/lives';
-import type { ShortVideo } from '@/lib/short-videos';
-import { useLiveSessions } from '@/lib/use-live-sessions';
+import { useOperatorErrors } from '@/components/query-provider';
+import { receiveLive, receiveVideo } from '@/lib/cache';
+import { useFeedState, worstFeed } from '@/lib/feed';
+import { type LiveStatus, livesListInput, ON_AIR_INPUT } from '@/lib/lives';
+import { OVERVIEW_VIDEO_LISTS, type ShortVideo } from '@/lib/short-videos';
+import { trpc } from '@/lib/trpc';
 import { useNow } from '@/lib/use-now';
-import { useOperatorErrors } from '@/lib/use-operator-errors';
-import { useShortVideos } from '@/lib/use-short-videos';
-import { useViewerHistories } from '@/lib/use-viewer-histories';
 import { CreateLiveForm } from './create-live-form';
 import { LiveRow } from './live-row';
 import styles from './lives-board.module.css';
@@ -33,108 +33,168 @@ const EMPTY_MESSAGES: Record<LiveFilter, string> = {
   ENDED: 'No live has ended yet.',
 };
 
-interface LivesBoardProps {
-  initialLives: LivesSnapshot;
-  initialVideos: ShortVideo[];
-}
-
 /**
  * The operator's overview: platform totals, then every live newest first with its audience moving in
- * real time and, once ended, its short video's progress. Create, start and end lives from here.
+ * real time and, once ended, its short video's progress. Create, start, end and cancel lives from
+ * here, and find one by its title (`/` goes to the search).
  */
-export function LivesBoard({ initialLives, initialVideos }: LivesBoardProps) {
-  const { error, handleError, clearError } = useOperatorErrors();
-  const { lives, feed: livesFeed, receive, loadPage } = useLiveSessions(initialLives, handleError);
-  const { videos, feed: videosFeed } = useShortVideos(initialVideos, handleError);
-  const histories = useViewerHistories(lives, handleError);
+export function LivesBoard() {
+  const { error, clearError } = useOperatorErrors();
+  const queryClient = useQueryClient();
+  const utils = trpc.useUtils();
+  const [filter, setFilter] = useState<LiveFilter>('ALL');
+  const [search, setSearch] = useState('');
+  const title = useDeferredValue(search);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const searchId = useId();
+
+  const input = livesListInput(filter === 'ALL' ? undefined : filter, title);
+  const list = trpc.live.list.useInfiniteQuery(input, {
+    getNextPageParam: (page) => page.nextCursor,
+    // While another filter or search loads, the previous list stays (dimmed) rather than vanishing.
+    placeholderData: (previous) => previous,
+  });
+  const onAir = trpc.live.list.useQuery(ON_AIR_INPUT);
+  const videoLists = trpc.useQueries((t) => OVERVIEW_VIDEO_LISTS.map((videos) => t.shortVideo.list(videos)));
+
+  // A subscription only carries changes made after it (re)started: each start refetches what the
+  // page holds, and from then on every event is merged into the cache.
+  const livesFeed = trpc.live.onUpdate.useSubscription(
+    {},
+    {
+      onStarted: () => {
+        void utils.live.list.invalidate();
+        void utils.viewer.timeline.invalidate();
+      },
+      onData: ({ data }) => receiveLive(queryClient, data),
+    },
+  );
+  const videosFeed = trpc.shortVideo.onUpdate.useSubscription(
+    {},
+    {
+      onStarted: () => void utils.shortVideo.list.invalidate(),
+      onData: ({ data }) => receiveVideo(queryClient, data),
+    },
+  );
+  const feed = worstFeed(useFeedState(livesFeed.status), useFeedState(videosFeed.status));
+
+  const lives = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const videosByLive = useMemo(() => {
+    const byLive = new Map<string, ShortVideo>();
+    for (const result of videoLists) {
+      for (const video of result.data?.items ?? []) {
+        const held = byLive.get(video.liveId);
+        if (!held || held.updatedAt < video.updatedAt) byLive.set(video.liveId, video);
+      }
+    }
+    return byLive;
+  }, [videoLists]);
+  // The audience curve of each live shown that has one: fetched once, then extended by the feed.
+  const timelines = trpc.useQueries((t) =>
+    lives
+      .filter((live) => live.status !== 'SCHEDULED')
+      .map((live) => t.viewer.timeline({ liveId: live.id }, { staleTime: Number.POSITIVE_INFINITY })),
+  );
+  const timelineByLive = new Map(
+    timelines.flatMap((result) => (result.data ? [[result.data.liveId, result.data]] : [])),
+  );
   // The sparklines of lives on air slide forward with the clock.
   const now = useNow(2_000);
 
-  const [filter, setFilter] = useState<LiveFilter>('ALL');
-  // Where each filter's list continues: undefined until its first page is loaded, null at its end.
-  const [cursors, setCursors] = useState<Partial<Record<LiveFilter, string | null>>>({
-    ALL: initialLives.nextCursor,
-    LIVE: null,
-  });
-  const [loading, setLoading] = useState(false);
+  // `/` goes to the search from anywhere on the page but a field.
+  useEffect(() => {
+    const focusSearch = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      event.preventDefault();
+      searchRef.current?.focus();
+    };
+    window.addEventListener('keydown', focusSearch);
+    return () => window.removeEventListener('keydown', focusSearch);
+  }, []);
 
-  const videosByLive = useMemo(() => new Map(videos.map((video) => [video.liveId, video])), [videos]);
-  const shown = filter === 'ALL' ? lives : lives.filter((live) => live.status === filter);
-
-  const load = useCallback(
-    async (which: LiveFilter, cursor: string | null | undefined) => {
-      setLoading(true);
-      try {
-        const status: LiveStatus | undefined = which === 'ALL' ? undefined : which;
-        const next = await loadPage(status, cursor);
-        setCursors((held) => ({ ...held, [which]: next }));
-      } catch (cause) {
-        handleError(cause);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [loadPage, handleError],
-  );
-
-  const changeFilter = (next: LiveFilter) => {
-    setFilter(next);
-    if (cursors[next] === undefined) void load(next, undefined);
-  };
-
-  const changed = useCallback(
-    (live: LiveSession) => {
-      clearError();
-      receive(live);
-    },
-    [receive, clearError],
-  );
-
-  const cursor = cursors[filter];
+  const searching = title.trim() !== '';
+  const loading = list.isPending || (list.isPlaceholderData && list.isFetching);
   return (
     <main className={styles.board}>
       <div className={styles.top}>
         <h1 className={styles.heading}>Lives</h1>
-        <FeedIndicator state={worstFeed(livesFeed, videosFeed)} />
+        <FeedIndicator state={feed} />
       </div>
 
-      <PlatformTotals lives={lives} videos={videos} />
+      <PlatformTotals
+        onAir={onAir.data?.items ?? []}
+        videos={[...videosByLive.values()]}
+        stale={feed !== 'live'}
+        now={now}
+      />
 
-      <CreateLiveForm onCreated={changed} onError={handleError} />
+      <CreateLiveForm />
 
       <ErrorAlert message={error} onDismiss={clearError} />
 
-      <ChoiceFilter legend="Show" choices={FILTERS} value={filter} onChange={changeFilter} />
+      <div className={styles.filters}>
+        <ChoiceFilter legend="Show" choices={FILTERS} value={filter} onChange={setFilter} />
+        <div className={styles.search}>
+          <label className="label" htmlFor={searchId}>
+            Search lives <kbd className={styles.key}>/</kbd>
+          </label>
+          <input
+            id={searchId}
+            ref={searchRef}
+            className="input"
+            type="search"
+            placeholder="Part of a title"
+            value={search}
+            maxLength={120}
+            onChange={(event) => {
+              clearError();
+              setSearch(event.target.value);
+            }}
+            aria-keyshortcuts="/"
+            autoComplete="off"
+          />
+        </div>
+      </div>
 
-      {shown.length === 0 ? (
+      {lives.length === 0 ? (
         <p className={styles.empty} role={loading ? 'status' : undefined}>
-          {loading ? 'Loading lives…' : EMPTY_MESSAGES[filter]}
+          {loading
+            ? 'Loading lives…'
+            : searching
+              ? `No live with “${title.trim()}” in its title.`
+              : EMPTY_MESSAGES[filter]}
         </p>
       ) : (
-        <ul className={styles.list} aria-label="Lives, newest first">
-          {shown.map((live) => (
+        <ul
+          className={styles.list}
+          aria-label="Lives, newest first"
+          aria-busy={loading || undefined}
+          data-loading={loading || undefined}
+        >
+          {lives.map((live) => (
             <LiveRow
               key={live.id}
               live={live}
-              history={histories.get(live.id)}
+              timeline={timelineByLive.get(live.id)?.points}
               video={videosByLive.get(live.id)}
               now={now}
-              onChanged={changed}
-              onError={handleError}
+              stale={feed !== 'live'}
             />
           ))}
         </ul>
       )}
 
-      {cursor && (
+      {list.hasNextPage && (
         <button
           className={`button ${styles.older}`}
           data-variant="secondary"
           type="button"
-          disabled={loading}
-          onClick={() => void load(filter, cursor)}
+          disabled={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
         >
-          {loading ? 'Loading…' : 'Show older lives'}
+          {list.isFetchingNextPage ? 'Loading…' : 'Show older lives'}
         </button>
       )}
     </main>

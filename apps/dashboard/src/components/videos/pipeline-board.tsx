@@ -1,25 +1,18 @@
 'use client';
 
-import { useCallback, useEffect, useEffectEvent, useId, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useId, useMemo, useState } from 'react';
 import { ChoiceFilter } from '@/components/choice-filter';
 import { ErrorAlert } from '@/components/error-alert';
 import { FeedIndicator } from '@/components/feed-indicator';
-import { browserApi } from '@/lib/browser-api';
-import { fetchLiveTitles } from '@/lib/lives';
-import type { QueueCounts } from '@/lib/queues';
-import { SHORT_VIDEO_STATUSES, type ShortVideo, type ShortVideoStatus, STATUS_LABELS } from '@/lib/short-videos';
-import { useOperatorErrors } from '@/lib/use-operator-errors';
-import { useShortVideos } from '@/lib/use-short-videos';
+import { useOperatorErrors } from '@/components/query-provider';
+import { receiveVideo } from '@/lib/cache';
+import { useFeedState } from '@/lib/feed';
+import { boardListInput, SHORT_VIDEO_STATUSES, type ShortVideoStatus, STATUS_LABELS } from '@/lib/short-videos';
+import { trpc } from '@/lib/trpc';
 import styles from './pipeline-board.module.css';
 import { QueuesPanel } from './queues-panel';
 import { ShortVideoCard } from './short-video-card';
-
-interface PipelineBoardProps {
-  initialVideos: ShortVideo[];
-  initialTitles: Record<string, string>;
-  initialQueues: QueueCounts;
-  initialFilter: ShortVideoStatus | undefined;
-}
 
 const EMPTY_MESSAGES: Record<ShortVideoStatus | 'ALL', string> = {
   ALL: 'No short videos yet. One is made each time a live that was on air ends.',
@@ -29,24 +22,35 @@ const EMPTY_MESSAGES: Record<ShortVideoStatus | 'ALL', string> = {
   FAILED: 'No video has failed.',
 };
 
-/** Every short video as it moves through the pipeline, with filters, retries, and the queues behind it. */
-export function PipelineBoard({ initialVideos, initialTitles, initialQueues, initialFilter }: PipelineBoardProps) {
-  const { error, handleError, clearError } = useOperatorErrors();
-  const { videos, feed, receive } = useShortVideos(initialVideos, handleError);
-  const [titles, setTitles] = useState(initialTitles);
+const FILTERS = [
+  { value: 'ALL', label: 'All' },
+  ...SHORT_VIDEO_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] })),
+] as const;
+
+/**
+ * Every short video as it moves through the pipeline, newest first a page at a time, with filters,
+ * retries, and the queues behind it.
+ */
+export function PipelineBoard({ initialFilter }: { initialFilter: ShortVideoStatus | undefined }) {
+  const { error, clearError } = useOperatorErrors();
+  const queryClient = useQueryClient();
+  const utils = trpc.useUtils();
   const [filter, setFilter] = useState<ShortVideoStatus | 'ALL'>(initialFilter ?? 'ALL');
   const [search, setSearch] = useState('');
   const searchId = useId();
 
-  // Videos of lives this page has not seen yet (a live that just ended) get their title fetched once.
-  const requested = useRef(new Set(Object.keys(initialTitles)));
-  const reportError = useEffectEvent(handleError);
-  useEffect(() => {
-    const missing = videos.map((video) => video.liveId).filter((liveId) => !requested.current.has(liveId));
-    if (missing.length === 0) return;
-    for (const liveId of missing) requested.current.add(liveId);
-    fetchLiveTitles(browserApi(), missing).then((found) => setTitles((held) => ({ ...held, ...found })), reportError);
-  }, [videos]);
+  const list = trpc.shortVideo.list.useInfiniteQuery(boardListInput(filter === 'ALL' ? undefined : filter), {
+    getNextPageParam: (page) => page.nextCursor,
+    placeholderData: (previous) => previous,
+  });
+  const subscription = trpc.shortVideo.onUpdate.useSubscription(
+    {},
+    {
+      onStarted: () => void utils.shortVideo.list.invalidate(),
+      onData: ({ data }) => receiveVideo(queryClient, data),
+    },
+  );
+  const feed = useFeedState(subscription.status);
 
   const changeFilter = (next: ShortVideoStatus | 'ALL') => {
     setFilter(next);
@@ -57,22 +61,10 @@ export function PipelineBoard({ initialVideos, initialTitles, initialQueues, ini
     window.history.replaceState(null, '', url);
   };
 
-  const changed = useCallback(
-    (video: ShortVideo) => {
-      clearError();
-      receive(video);
-    },
-    [clearError, receive],
-  );
-
-  const counts = new Map<ShortVideoStatus, number>();
-  for (const video of videos) counts.set(video.status, (counts.get(video.status) ?? 0) + 1);
+  const videos = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const needle = search.trim().toLocaleLowerCase();
-  const shown = videos.filter(
-    (video) =>
-      (filter === 'ALL' || video.status === filter) &&
-      (!needle || (titles[video.liveId] ?? '').toLocaleLowerCase().includes(needle)),
-  );
+  const shown = needle ? videos.filter((video) => video.liveTitle.toLocaleLowerCase().includes(needle)) : videos;
+  const loading = list.isPending || (list.isPlaceholderData && list.isFetching);
 
   return (
     <main className={styles.board}>
@@ -81,24 +73,12 @@ export function PipelineBoard({ initialVideos, initialTitles, initialQueues, ini
         <FeedIndicator state={feed} />
       </div>
 
-      <QueuesPanel initial={initialQueues} onError={handleError} />
+      <QueuesPanel />
 
       <ErrorAlert message={error} onDismiss={clearError} />
 
       <div className={styles.filters}>
-        <ChoiceFilter
-          legend="Status"
-          choices={[
-            { value: 'ALL', label: 'All', count: videos.length },
-            ...SHORT_VIDEO_STATUSES.map((status) => ({
-              value: status,
-              label: STATUS_LABELS[status],
-              count: counts.get(status) ?? 0,
-            })),
-          ]}
-          value={filter}
-          onChange={changeFilter}
-        />
+        <ChoiceFilter legend="Status" choices={FILTERS} value={filter} onChange={changeFilter} />
         <div className={styles.search}>
           <label className="label" htmlFor={searchId}>
             Live
@@ -115,20 +95,34 @@ export function PipelineBoard({ initialVideos, initialTitles, initialQueues, ini
       </div>
 
       {shown.length === 0 ? (
-        <p className={styles.empty}>{needle ? 'No short video of a live with that title.' : EMPTY_MESSAGES[filter]}</p>
+        <p className={styles.empty} role={loading ? 'status' : undefined}>
+          {loading ? 'Loading videos…' : needle ? 'No short video of a live with that title.' : EMPTY_MESSAGES[filter]}
+        </p>
       ) : (
-        <ul className={styles.grid} aria-label="Short videos, newest first">
+        <ul
+          className={styles.grid}
+          aria-label="Short videos, newest first"
+          aria-busy={loading || undefined}
+          data-stale={feed !== 'live' || loading || undefined}
+        >
           {shown.map((video) => (
-            <li key={video.id} aria-label={`Short video of ${titles[video.liveId] ?? 'a live'}`}>
-              <ShortVideoCard
-                video={video}
-                liveTitle={titles[video.liveId]}
-                onChanged={changed}
-                onError={handleError}
-              />
+            <li key={video.id} aria-label={`Short video of ${video.liveTitle}`}>
+              <ShortVideoCard video={video} showLive />
             </li>
           ))}
         </ul>
+      )}
+
+      {list.hasNextPage && (
+        <button
+          className={`button ${styles.more}`}
+          data-variant="secondary"
+          type="button"
+          disabled={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
+        >
+          {list.isFetchingNextPage ? 'Loading…' : 'Show older videos'}
+        </button>
       )}
     </main>
   );

@@ -1,8 +1,6 @@
 'use client';
 
-import { browserApi } from '@/lib/browser-api';
-import type { QueueCounts } from '@/lib/queues';
-import { usePolling } from '@/lib/use-polling';
+import { trpc } from '@/lib/trpc';
 import styles from './queues-panel.module.css';
 
 const COLUMNS = [
@@ -15,9 +13,12 @@ const COLUMNS = [
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
-/** The job queues behind the pipeline, read every two seconds, with the way into Bull Board. */
-export function QueuesPanel({ initial, onError }: { initial: QueueCounts; onError: (error: unknown) => void }) {
-  const [queues] = usePolling(initial, () => browserApi().queues.counts.query(), { intervalMs: 2_000, onError });
+/**
+ * The job queues behind the pipeline, read every two seconds, with the way into Bull Board: a table
+ * on a wide screen, one card per queue on a phone (a table of six columns would be cut off there).
+ */
+export function QueuesPanel() {
+  const { data: queues = [] } = trpc.queues.counts.useQuery(undefined, { refetchInterval: 2_000 });
   return (
     <section className={styles.panel} aria-labelledby="queues-heading">
       <div className={styles.top}>
@@ -29,33 +30,46 @@ export function QueuesPanel({ initial, onError }: { initial: QueueCounts; onErro
           Open Bull Board
         </a>
       </div>
-      <div className={styles.scroll}>
-        <table className={styles.table}>
-          <caption className="visually-hidden">Jobs in each queue, by state</caption>
-          <thead>
-            <tr>
-              <th scope="col">Queue</th>
-              {COLUMNS.map(([key, label]) => (
-                <th key={key} scope="col">
-                  {label}
-                </th>
+      <table className={styles.table}>
+        <caption className="visually-hidden">Jobs in each queue, by state</caption>
+        <thead>
+          <tr>
+            <th scope="col">Queue</th>
+            {COLUMNS.map(([key, label]) => (
+              <th key={key} scope="col">
+                {label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {queues.map((queue) => (
+            <tr key={queue.name}>
+              <th scope="row">{queue.name}</th>
+              {COLUMNS.map(([key]) => (
+                <td key={key} data-state={key} data-nonzero={queue[key] > 0 || undefined}>
+                  {numberFormat.format(queue[key])}
+                </td>
               ))}
             </tr>
-          </thead>
-          <tbody>
-            {queues.map((queue) => (
-              <tr key={queue.name}>
-                <th scope="row">{queue.name}</th>
-                {COLUMNS.map(([key]) => (
-                  <td key={key} data-state={key} data-nonzero={queue[key] > 0 || undefined}>
-                    {numberFormat.format(queue[key])}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </table>
+      <ul className={styles.cards} aria-label="Jobs in each queue, by state">
+        {queues.map((queue) => (
+          <li key={queue.name} className={styles.card}>
+            <h3 className={styles.cardHeading}>{queue.name}</h3>
+            <dl className={styles.counts}>
+              {COLUMNS.map(([key, label]) => (
+                <div key={key} data-state={key} data-nonzero={queue[key] > 0 || undefined}>
+                  <dt>{label}</dt>
+                  <dd>{numberFormat.format(queue[key])}</dd>
+                </div>
+              ))}
+            </dl>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -1,41 +1,31 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useId, useState } from 'react';
-import { LocalTime } from '@/components/local-time';
-import { browserApi } from '@/lib/browser-api';
+import { useId } from 'react';
+import { RelativeTime } from '@/components/local-time';
+import { receiveVideo } from '@/lib/cache';
 import { clipSource, describeStage, type ShortVideo, thumbnailSource } from '@/lib/short-videos';
+import { trpc } from '@/lib/trpc';
 import styles from './short-video-card.module.css';
 import { ShortVideoPlayer } from './short-video-player';
 import { VideoStatus } from './video-status';
 
 interface ShortVideoCardProps {
   video: ShortVideo;
-  /** The live's title; on the live's own page there is no need to name it. */
-  liveTitle?: string | undefined;
-  onChanged: (video: ShortVideo) => void;
-  onError: (error: unknown) => void;
+  /** Names the live, with a link to it; on the live's own page there is no need. */
+  showLive?: boolean;
 }
 
 const seconds = (value: number) => `${Math.floor(value / 60)}:${String(Math.round(value % 60)).padStart(2, '0')}`;
 
 /** One short video: where it is in the pipeline, what went wrong, what it produced, and a retry when it failed. */
-export function ShortVideoCard({ video, liveTitle, onChanged, onError }: ShortVideoCardProps) {
-  const [retrying, setRetrying] = useState(false);
+export function ShortVideoCard({ video, showLive = false }: ShortVideoCardProps) {
+  const queryClient = useQueryClient();
+  const retry = trpc.shortVideo.retry.useMutation({ onSuccess: (next) => receiveVideo(queryClient, next) });
   const titleId = useId();
   const thumbnail = thumbnailSource(video);
-  const name = liveTitle ?? 'this live';
-
-  const retry = async () => {
-    setRetrying(true);
-    try {
-      onChanged(await browserApi().shortVideo.retry.mutate({ id: video.id }));
-    } catch (error) {
-      onError(error);
-    } finally {
-      setRetrying(false);
-    }
-  };
+  const name = showLive ? video.liveTitle : 'this live';
 
   return (
     <article className={styles.card} aria-labelledby={titleId} data-status={video.status}>
@@ -52,7 +42,7 @@ export function ShortVideoCard({ video, liveTitle, onChanged, onError }: ShortVi
       </div>
       <div className={styles.body}>
         <h3 id={titleId} className={styles.title}>
-          {liveTitle ? <Link href={`/lives/${video.liveId}`}>{liveTitle}</Link> : 'Highlight video'}
+          {showLive ? <Link href={`/lives/${video.liveId}`}>{video.liveTitle}</Link> : 'Highlight video'}
         </h3>
         <VideoStatus video={video} />
         <dl className={styles.facts}>
@@ -85,14 +75,19 @@ export function ShortVideoCard({ video, liveTitle, onChanged, onError }: ShortVi
           <div>
             <dt>Updated</dt>
             <dd>
-              <LocalTime iso={video.updatedAt} />
+              <RelativeTime iso={video.updatedAt} />
             </dd>
           </div>
         </dl>
         {video.error && <p className={styles.error}>{video.error}</p>}
         {video.status === 'FAILED' && (
-          <button className="button" type="button" disabled={retrying} onClick={() => void retry()}>
-            {retrying ? 'Retrying…' : 'Retry'}
+          <button
+            className="button"
+            type="button"
+            disabled={retry.isPending}
+            onClick={() => retry.mutate({ id: video.id })}
+          >
+            {retry.isPending ? 'Retrying…' : 'Retry'}
             <span className="visually-hidden"> the short video of {name}</span>
           </button>
         )}

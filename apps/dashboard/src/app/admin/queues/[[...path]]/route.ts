@@ -5,6 +5,7 @@
  * operator opens it without typing the token again, and the token still never reaches the browser.
  */
 import { env } from '@/env';
+import { withinDeployment } from '@/lib/bull-board-page';
 import { forwardToApi, isCrossOriginAction, pickHeaders } from '@/lib/proxy';
 import { readOperatorToken } from '@/lib/session';
 
@@ -53,6 +54,12 @@ async function proxy(request: Request): Promise<Response> {
     // Redirects stay on the dashboard's origin, whatever address the API gave.
     const target = new URL(location, `${env.API_URL}${BOARD_PATH}`);
     responseHeaders.set('location', `${target.pathname}${target.search}`);
+  }
+  if (upstream.ok && (upstream.headers.get('content-type') ?? '').startsWith('text/html')) {
+    // The page is rewritten, so its length and validators are no longer the API's.
+    responseHeaders.delete('etag');
+    responseHeaders.delete('last-modified');
+    return new Response(withinDeployment(await upstream.text()), { status: upstream.status, headers: responseHeaders });
   }
   return new Response(upstream.body, { status: upstream.status, headers: responseHeaders });
 }

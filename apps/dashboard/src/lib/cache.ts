@@ -1,0 +1,142 @@
+import type { RouterInputs, RouterOutputs } from '@onair/client';
+import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
+import { getQueryKey } from '@trpc/react-query';
+import type { LiveSession } from './lives';
+import type { ShortVideo } from './short-videos';
+import { trpc } from './trpc';
+import type { ViewerStats } from './viewer-history';
+
+/**
+ * How a subscription's events are merged into the query cache: each changed live or video replaces
+ * its previous version wherever a cached list or lookup holds it, joins the lists it now belongs to
+ * (within the part already loaded), and leaves those it no longer belongs to. A page that reads from
+ * the cache then shows the change, without a request.
+ */
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+interface Listed {
+  id: string;
+  createdAt: string;
+}
+
+/** Newest first, as the API lists; ids break ties so the order never flickers. */
+function newestFirst(a: Listed, b: Listed): number {
+  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+}
+
+/**
+ * The pages with `item` put where it belongs: removed from wherever it was, then (if it belongs to
+ * this list) inserted in order into the first page that reaches back to it. An item older than
+ * everything loaded, with more pages to load, arrives with its own page instead.
+ */
+export function placeInPages<T extends Listed>(pages: readonly Page<T>[], item: T, belongs: boolean): Page<T>[] {
+  const without = pages.map((page) => ({ ...page, items: page.items.filter((held) => held.id !== item.id) }));
+  if (!belongs) return without;
+  for (const [index, page] of without.entries()) {
+    const last = page.items.at(-1);
+    const isLastPage = index === without.length - 1;
+    if ((last && newestFirst(item, last) <= 0) || (isLastPage && page.nextCursor === null)) {
+      page.items = [...page.items, item].sort(newestFirst);
+      break;
+    }
+  }
+  return without;
+}
+
+type ListInput = { status?: string | undefined; title?: string | undefined; liveId?: string | undefined } | undefined;
+
+/** The cached lists of one procedure, plain (`useQuery`) or paged (`useInfiniteQuery`), with their input. */
+function updateLists<T extends Listed>(
+  queryClient: QueryClient,
+  queryKey: QueryKey,
+  update: (pages: readonly Page<T>[], input: ListInput) => Page<T>[],
+): void {
+  for (const query of queryClient.getQueryCache().findAll({ queryKey })) {
+    const meta = query.queryKey[1] as { input?: ListInput; type?: string } | undefined;
+    const data = query.state.data as InfiniteData<Page<T>> | Page<T> | undefined;
+    if (!data) continue;
+    if ('pages' in data) {
+      queryClient.setQueryData(query.queryKey, { ...data, pages: update(data.pages, meta?.input) });
+    } else {
+      queryClient.setQueryData(query.queryKey, update([data], meta?.input)[0]);
+    }
+  }
+}
+
+function findIn<T extends Listed>(pages: readonly Page<T>[], id: string): T | undefined {
+  for (const page of pages) {
+    const found = page.items.find((item) => item.id === id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The newer of two snapshots of the same live's counts. */
+export function newerStats(a: ViewerStats, b: ViewerStats): ViewerStats {
+  return b.updatedAt > a.updatedAt ? b : a;
+}
+
+function titleMatches(title: string, wanted: string | undefined): boolean {
+  return !wanted || title.toLocaleLowerCase().includes(wanted.trim().toLocaleLowerCase());
+}
+
+/** A live's change (`live.onUpdate`, or a mutation's answer) into every cached list and lookup. */
+export function receiveLive(queryClient: QueryClient, live: LiveSession): void {
+  updateLists<LiveSession>(queryClient, getQueryKey(trpc.live.list), (pages, input) => {
+    const held = findIn(pages, live.id);
+    const next = held ? { ...live, stats: newerStats(held.stats, live.stats) } : live;
+    const belongs = (!input?.status || input.status === live.status) && titleMatches(live.title, input?.title);
+    return placeInPages(pages, next, belongs);
+  });
+  const lookup = getQueryKey(trpc.live.get, { id: live.id }, 'query');
+  const held = queryClient.getQueryData<LiveSession>(lookup);
+  if (held) queryClient.setQueryData(lookup, { ...live, stats: newerStats(held.stats, live.stats) });
+  receiveStats(queryClient, live.stats);
+}
+
+/** A live's counts (`viewer.onStats`): its lookup's figures, and a point on its audience curve. */
+export function receiveStats(queryClient: QueryClient, stats: ViewerStats): void {
+  const lookup = getQueryKey(trpc.live.get, { id: stats.liveId }, 'query');
+  const live = queryClient.getQueryData<LiveSession>(lookup);
+  if (live && newerStats(live.stats, stats) === stats && live.stats !== stats) {
+    queryClient.setQueryData(lookup, { ...live, stats });
+  }
+  const curve = getQueryKey(trpc.viewer.timeline, { liveId: stats.liveId }, 'query');
+  const timeline = queryClient.getQueryData<RouterOutputs['viewer']['timeline']>(curve);
+  if (timeline) {
+    const points = withPoint(timeline.points, stats.updatedAt, stats.current);
+    if (points !== timeline.points) queryClient.setQueryData(curve, { ...timeline, points });
+  }
+}
+
+type TimelinePoint = RouterOutputs['viewer']['timeline']['points'][number];
+
+/** The curve with a newer count added; an older or identical one (a replayed event) changes nothing. */
+export function withPoint(points: readonly TimelinePoint[], at: string, count: number): TimelinePoint[] {
+  const last = points.at(-1);
+  if (last && (at < last.at || (at === last.at && count === last.count))) return points as TimelinePoint[];
+  if (last && at === last.at) return [...points.slice(0, -1), { at, count }];
+  return [...points, { at, count }];
+}
+
+/**
+ * A video's change (`shortVideo.onUpdate`, or a retry's answer) into every cached list, unless the
+ * version held is newer (a list fetched after a reconnect may predate an event already received).
+ * Its lookup, which carries its history, is fetched again: the history is the server's record.
+ */
+export function receiveVideo(queryClient: QueryClient, video: ShortVideo): void {
+  updateLists<ShortVideo>(queryClient, getQueryKey(trpc.shortVideo.list), (pages, input) => {
+    const held = findIn(pages, video.id);
+    if (held && held.updatedAt > video.updatedAt) return [...pages];
+    const belongs =
+      (!input?.status || input.status === video.status) && (!input?.liveId || input.liveId === video.liveId);
+    return placeInPages(pages, video, belongs);
+  });
+  void queryClient.invalidateQueries({ queryKey: getQueryKey(trpc.shortVideo.get, { id: video.id }, 'query') });
+}
+
+export type LiveListInput = RouterInputs['live']['list'];

@@ -1,3 +1,0 @@
-import type { RouterOutputs } from '@onair/client';
-
-export type DemoAudiences = RouterOutputs['demo']['audiences'];

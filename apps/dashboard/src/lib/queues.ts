@@ -1,3 +1,0 @@
-import type { RouterOutputs } from '@onair/client';
-
-export type QueueCounts = RouterOutputs['queues']['counts'];
