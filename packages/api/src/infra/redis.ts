@@ -64,33 +64,37 @@ export class RedisTimeoutError extends Error {
   override name = 'RedisTimeoutError';
 }
 
-/** A Lua script, run on a connection as a command of its own. */
-export interface LuaScript {
-  run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown>;
+/**
+ * A Lua script run by hash (EVALSHA), loaded on first use and again after a Redis restart
+ * (NOSCRIPT). Scripts live in `.lua` files next to their domain; see `readLua`.
+ */
+export class LuaScript {
+  private readonly sha: string;
+  /** How many times the script had to be sent in full (Redis had lost it): callers that pipeline
+   * other commands with it can tell that those ran before it. */
+  reloads = 0;
+
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      this.reloads++;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
 }
 
-type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
-
 /**
- * Reads a Lua file shipped beside the module that uses it, as a command defined on each connection
- * that runs it (ioredis's `defineCommand`: EVALSHA, and the script sent again when Redis lost it).
- * The server bundle copies `.lua` files next to itself (apps/server/build.mjs), so the same relative
- * URL resolves in source and in `dist/`.
+ * Reads a Lua file shipped beside the module that uses it. The server bundle copies `.lua` files
+ * next to itself (apps/server/build.mjs), so the same relative URL resolves in source and in `dist/`.
  */
 export function readLua(url: URL): LuaScript {
-  const lua = readFileSync(url, 'utf8');
-  const name = `onair_${createHash('sha1').update(lua).digest('hex').slice(0, 16)}`;
-  const definedOn = new WeakSet<Redis>();
-  return {
-    run(redis, keys, args) {
-      if (!definedOn.has(redis)) {
-        redis.defineCommand(name, { lua });
-        definedOn.add(redis);
-      }
-      const command = (redis as unknown as Record<string, ScriptCommand>)[name] as ScriptCommand;
-      return command.call(redis, keys.length, ...keys, ...args);
-    },
-  };
+  return new LuaScript(readFileSync(url, 'utf8'));
 }
 
 /** Closes a connection politely (QUIT) if Redis answers within a second, else cuts it. */

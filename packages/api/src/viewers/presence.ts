@@ -9,7 +9,6 @@ const scripts = {
   heartbeat: readLua(new URL('./lua/heartbeat.lua', import.meta.url)),
   leave: readLua(new URL('./lua/leave.lua', import.meta.url)),
   sweep: readLua(new URL('./lua/sweep.lua', import.meta.url)),
-  deactivate: readLua(new URL('./lua/deactivate.lua', import.meta.url)),
 };
 
 /**
@@ -148,7 +147,13 @@ export class PresenceStore {
 
   /** Drops a live from the active set unless a viewer joined since the sweeper read `score`. */
   async deactivate(liveId: string, score: string): Promise<void> {
-    await scripts.deactivate.run(this.redis, [this.activeKey], [liveId, score]);
+    await this.redis.eval(
+      "if redis.call('ZSCORE', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('ZREM', KEYS[1], ARGV[1]) end return 0",
+      1,
+      this.activeKey,
+      liveId,
+      score,
+    );
   }
 
   /**
