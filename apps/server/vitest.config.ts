@@ -22,7 +22,16 @@ export default defineConfig({
     hookTimeout: 120_000,
     teardownTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'fast', include: fast, sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        // Its `pnpm simulate` tests start a server: the migrated snapshot is made for them too.
+        test: {
+          name: 'fast',
+          include: fast,
+          globalSetup: ['test/support/global-setup.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
       {
         extends: true,
         test: {
