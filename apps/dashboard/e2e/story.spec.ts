@@ -80,7 +80,7 @@ test('an operator watches a live from its first viewer to its short video, and r
   await row.getByRole('button', { name: 'Start' }).click();
   await expect(row.getByText('LIVE', { exact: true })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
-  await row.getByRole('link', { name: title }).click();
+  await row.getByRole('link', { name: title, exact: true }).click();
   await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
   const feed = page.getByRole('status').filter({ hasText: 'Updates:' });
   await expect(feed).toHaveText('Updates: live');
@@ -256,7 +256,7 @@ test('an operator watches a live from its first viewer to its short video, and r
   await snapshot(page, '10-retried-to-ready');
 
   // Its page still tells the failure the retry put behind it, before the run that made it.
-  await retried.getByRole('link', { name: secondTitle }).click();
+  await retried.getByRole('link', { name: secondTitle, exact: true }).click();
   await expect(page.getByRole('heading', { name: secondTitle, level: 1 })).toBeVisible();
   const retriedPanel = page.getByRole('region', { name: 'Short video' });
   await expect(retriedPanel.getByText('READY', { exact: true })).toBeVisible();
