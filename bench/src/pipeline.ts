@@ -101,7 +101,11 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
       const instance = await createOnAir({ env, logger: createLogger(env, 'onair-bench'), operatorToken });
       instances.push(instance);
       // Through the procedures, as a client's call would go (validation, authorization), minus HTTP.
-      const operator = appRouter.createCaller({ onair: instance, authorization: `Bearer ${operatorToken}` });
+      const operator = appRouter.createCaller({
+        onair: instance,
+        authorization: `Bearer ${operatorToken}`,
+        clientAddress: '127.0.0.1',
+      });
       const onAir = async (count: number) => {
         const ids: string[] = [];
         for (let index = 0; index < count; index++) {

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createOperatorCheck } from './auth';
+import { createOperatorCheck, resolveViewerTokenSecret } from './auth';
 import { DemoAudiences } from './demo/service';
 import { RedisDataLossWatch } from './infra/data-loss';
 import { type DatabaseHandle, openDatabase } from './infra/db/client';
@@ -24,6 +24,8 @@ import { ShortVideoService } from './short-video/service';
 import { ThumbnailStore } from './short-video/thumbnail';
 import { createShortVideoProcessor, ShortVideoWorker } from './short-video/worker';
 import { allStatsChannel, StatsFanout, StatsPublisher } from './viewers/fanout';
+import { GuestBudget } from './viewers/guest-budget';
+import { ViewerIdentity } from './viewers/identity';
 import { PresenceStore } from './viewers/presence';
 import { ViewerService } from './viewers/service';
 import { Sweeper } from './viewers/sweeper';
@@ -136,6 +138,13 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     publisher: statsPublisher,
     fanout: new StatsFanout(realtime, (liveId) => viewers.current(liveId), metrics.registry),
     liveStatus: (liveId) => live.statusForViewers(liveId),
+    identity: new ViewerIdentity({
+      mode: env.VIEWER_AUTH,
+      secret: resolveViewerTokenSecret(env),
+      publicKey: env.VIEWER_TOKEN_PUBLIC_KEY,
+      guestBudget: new GuestBudget(redis, env.REDIS_PREFIX, env.GUEST_MINTS_PER_MINUTE),
+      registry: metrics.registry,
+    }),
     logger,
     registry: metrics.registry,
   });

@@ -15,20 +15,36 @@ export function createOperatorCheck(token: string): (authorization: string | und
 }
 
 /**
+ * The secret that signs guest tokens (and verifies HS256 viewer tokens): VIEWER_TOKEN_SECRET, or
+ * outside production one generated once under DATA_DIR, shared by the instances that share it.
+ * Production without the secret (a platform with only a public key) takes no guests.
+ */
+export function resolveViewerTokenSecret(env: Env): string | undefined {
+  if (env.VIEWER_TOKEN_SECRET) return env.VIEWER_TOKEN_SECRET;
+  if (env.NODE_ENV === 'production') return undefined;
+  return savedSecret(env.DATA_DIR, 'viewer-token-secret', 32, () => randomBytes(32).toString('base64url'));
+}
+
+function savedSecret(dataDir: string, name: string, minLength: number, generate: () => string): string {
+  const file = join(dataDir, name);
+  try {
+    const saved = readFileSync(file, 'utf8').trim();
+    if (saved.length >= minLength) return saved;
+  } catch {
+    // Not generated yet.
+  }
+  const secret = generate();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/**
  * The configured token, or in development one generated once and kept under DATA_DIR so it
  * survives restarts (production refuses to start without OPERATOR_TOKEN; see loadEnv).
  */
 export function resolveOperatorToken(env: Env): { token: string; generated: boolean } {
   if (env.OPERATOR_TOKEN) return { token: env.OPERATOR_TOKEN, generated: false };
-  const file = join(env.DATA_DIR, 'operator-token');
-  try {
-    const saved = readFileSync(file, 'utf8').trim();
-    if (saved.length >= 16) return { token: saved, generated: true };
-  } catch {
-    // No saved token yet.
-  }
-  const token = randomBytes(24).toString('base64url');
-  mkdirSync(env.DATA_DIR, { recursive: true });
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  const token = savedSecret(env.DATA_DIR, 'operator-token', 16, () => randomBytes(24).toString('base64url'));
   return { token, generated: true };
 }

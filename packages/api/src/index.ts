@@ -7,7 +7,7 @@ export type { LiveSession, LiveStatus } from './live/schema';
 export { type AppRouter, appRouter } from './root';
 export type { ShortVideo, ShortVideoStatus } from './short-video/schema';
 export type { Context, ProcedureMeta } from './trpc';
-export { toTRPCError } from './trpc';
+export { retryAfterOf, toTRPCError } from './trpc';
 export { StatsStream, type StatsSubscriber } from './viewers/fanout';
 export type { ViewerStats } from './viewers/schema';
 export { nothingSeen, type StatsOrder } from './viewers/stats-order';

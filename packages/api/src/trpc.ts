@@ -9,6 +9,7 @@ import {
   findCause,
   InvalidFieldError,
   operatorCredentialsRequired,
+  TooManyRequestsError,
   UnavailableError,
 } from './errors';
 import { isDatabaseRefusal, isDatabaseUnavailable } from './infra/db/errors';
@@ -18,6 +19,8 @@ import { isRedisUnavailable } from './infra/redis';
 export interface Context {
   onair: OnAir;
   authorization: string | undefined;
+  /** The client's address, as seen through the trusted proxies (TRUST_PROXY): guest budgets are per address. */
+  clientAddress: string;
 }
 
 /**
@@ -67,6 +70,16 @@ export function toTRPCError(error: TRPCError): TRPCError {
     return new TRPCError({ code: 'BAD_REQUEST', message: refused.message, cause: refused });
   }
   return error;
+}
+
+/** The longest `Retry-After` (seconds) asked by the errors of an answer, if any asks one. */
+export function retryAfterOf(errors: readonly unknown[]): number | undefined {
+  let seconds: number | undefined;
+  for (const error of errors) {
+    const tooMany = findCause(error, (cause): cause is TooManyRequestsError => cause instanceof TooManyRequestsError);
+    if (tooMany) seconds = Math.max(seconds ?? 0, tooMany.retryAfterSeconds);
+  }
+  return seconds;
 }
 
 function fieldIssues(cause: unknown): FieldIssue[] | undefined {
