@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { createOnAirClient, ViewerSession } from '@onair/client';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnvironment, type TestEnvironment, type TestServer } from './support/server';
@@ -98,12 +99,22 @@ describe('signed viewers', () => {
     });
   });
 
-  it('works through @onair/client: a viewer session keeps its token', async () => {
+  it('works through @onair/client: a ViewerSession acts with its token, or keeps the guest token it was given', async () => {
     const liveId = await onAirLive('Client');
-    const token = await viewerToken('carol', { live: liveId });
-    const viewer = servers.a.client.viewer;
-    expect(await viewer.join.mutate({ liveId, viewerToken: token })).toMatchObject({ joined: true });
-    expect(await viewer.leave.mutate({ liveId, viewerToken: token })).toMatchObject({ left: true });
+    const signed = new ViewerSession(servers.a.client, {
+      liveId,
+      viewerToken: await viewerToken('carol', { live: liveId }),
+    });
+    expect(await signed.join()).toMatchObject({ joined: true });
+    // Through the trusted proxy from an address of its own: the loopback's budget is another test's.
+    const proxied = createOnAirClient({ url: servers.a.trpcUrl, headers: { 'x-forwarded-for': freshAddress() } });
+    const guest = new ViewerSession(proxied, { liveId });
+    expect(guest.viewerToken).toBeUndefined();
+    expect(await guest.join()).toMatchObject({ joined: true, stats: { current: 2 } });
+    expect(guest.viewerToken).toEqual(expect.any(String));
+    expect(await guest.heartbeat()).toMatchObject({ stats: { current: 2 } });
+    expect(await guest.leave()).toMatchObject({ left: true, stats: { current: 1 } });
+    expect(await signed.leave()).toMatchObject({ left: true, stats: { current: 0 } });
   });
 
   it('refuses forged, expired, alg:none and wrong-algorithm tokens, bare ids and token-less calls with 401, changing nothing', async () => {

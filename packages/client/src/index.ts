@@ -55,6 +55,7 @@ export function createOnAirClient(options: OnAirClientOptions) {
 export type OnAirClient = ReturnType<typeof createOnAirClient>;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { ViewerSession, type ViewerSessionOptions } from './viewer';
 export type { AppRouter };
 export { TRPCClientError };
 
