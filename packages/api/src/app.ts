@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createOperatorCheck, resolveViewerTokenSecret } from './auth';
+import { createOperatorCheck, resolveViewerTokenSecret, sharedOperatorName } from './auth';
 import { DemoAudiences } from './demo/service';
 import { RedisDataLossWatch } from './infra/data-loss';
 import { type DatabaseHandle, openDatabase } from './infra/db/client';
@@ -46,6 +46,8 @@ export interface OnAir {
   /** Every OnAir queue (Bull Board shows them all). */
   queues: Queue[];
   isOperator(authorization: string | undefined): boolean;
+  /** The operator's name (OPERATOR_TOKENS, or `operator` for OPERATOR_TOKEN), undefined for anyone else. */
+  operatorOf(authorization: string | undefined): string | undefined;
   /** Redis and the database both answer. */
   checkReady(): Promise<{ redis: boolean; database: boolean }>;
   /**
@@ -222,7 +224,10 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     shortVideoWorker.start();
   };
 
-  const isOperator = createOperatorCheck(operatorToken);
+  const operatorOf = createOperatorCheck([
+    { name: sharedOperatorName, token: operatorToken },
+    ...(env.OPERATOR_TOKENS ?? []),
+  ]);
   let started = false;
 
   return {
@@ -238,7 +243,8 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     demo,
     shortVideo,
     queues,
-    isOperator,
+    isOperator: (authorization) => operatorOf(authorization) !== undefined,
+    operatorOf,
     async checkReady() {
       const answers = (check: () => Promise<unknown>) =>
         Promise.race([

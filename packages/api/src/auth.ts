@@ -5,12 +5,23 @@ import type { Env } from './infra/env';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Checks an `Authorization: Bearer <token>` header in constant time, whatever its length. */
-export function createOperatorCheck(token: string): (authorization: string | undefined) => boolean {
-  const expected = digest(token);
+/** The name of OPERATOR_TOKEN's holder, beside the named operators of OPERATOR_TOKENS. */
+export const sharedOperatorName = 'operator';
+
+/**
+ * Which operator an `Authorization: Bearer <token>` header is, or undefined: every token is compared
+ * in constant time, whatever its length, and all of them always, so timing tells nothing.
+ */
+export function createOperatorCheck(
+  operators: { name: string; token: string }[],
+): (authorization: string | undefined) => string | undefined {
+  const expected = operators.map(({ name, token }) => ({ name, digest: digest(token) }));
   return (authorization) => {
     const presented = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
-    return timingSafeEqual(digest(presented), expected) && presented.length > 0;
+    const seen = digest(presented);
+    let found: string | undefined;
+    for (const operator of expected) if (timingSafeEqual(seen, operator.digest)) found ??= operator.name;
+    return presented.length > 0 ? found : undefined;
   };
 }
 

@@ -133,7 +133,9 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
 
 export const publicProcedure = t.procedure.use(observed);
 
+/** Operator only; `ctx.operator` names which operator (OPERATOR_TOKENS), for the record and the logs. */
 export const operatorProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.onair.isOperator(ctx.authorization)) throw operatorCredentialsRequired();
-  return next();
+  const operator = ctx.onair.operatorOf(ctx.authorization);
+  if (!operator) throw operatorCredentialsRequired();
+  return next({ ctx: { operator } });
 });

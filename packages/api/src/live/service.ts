@@ -69,14 +69,17 @@ export class LiveService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async create(input: CreateLiveInput): Promise<LiveSession> {
+  /** `operator` names who asked (recorded on the live and logged). */
+  async create(input: CreateLiveInput, operator?: string): Promise<LiveSession> {
     const inserted = await liveStore.insert(this.db, {
       title: input.title,
       scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
       createdAt: this.now(),
+      createdBy: operator ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
     });
     if (inserted) {
+      this.logger.info({ liveId: inserted.id, operator }, 'live created');
       const session = await this.toSession(inserted, 'if-available');
       await this.broadcast(inserted.version, session);
       return session;
@@ -89,12 +92,12 @@ export class LiveService {
     return this.toSession(existing);
   }
 
-  start(id: string): Promise<LiveSession> {
-    return this.apply(id, 'start');
+  start(id: string, operator?: string): Promise<LiveSession> {
+    return this.apply(id, 'start', operator);
   }
 
-  end(id: string): Promise<LiveSession> {
-    return this.apply(id, 'end');
+  end(id: string, operator?: string): Promise<LiveSession> {
+    return this.apply(id, 'end', operator);
   }
 
   async get(id: string): Promise<LiveSession> {
@@ -230,7 +233,7 @@ export class LiveService {
     await this.statusMirror.advance(id, status);
   }
 
-  private async apply(id: string, action: LiveAction): Promise<LiveSession> {
+  private async apply(id: string, action: LiveAction, operator?: string): Promise<LiveSession> {
     const now = this.now();
     const result = await this.db.transaction(async (tx) => {
       const current = await liveStore.findById(tx, id, true);
@@ -238,7 +241,8 @@ export class LiveService {
       const decision = transition(current.status, action);
       if (decision.outcome === 'refused') throw new ConflictError(`Cannot ${action} live ${id}: ${decision.reason}`);
       if (decision.outcome === 'unchanged') return { row: current, changed: false };
-      const row = await liveStore.updateStatus(tx, id, decision.to, timestampsFor(decision.to, now));
+      const by = decision.to === 'LIVE' ? { startedBy: operator ?? null } : { endedBy: operator ?? null };
+      const row = await liveStore.updateStatus(tx, id, decision.to, { ...timestampsFor(decision.to, now), ...by });
       await this.appendEvents(tx, current.status, row);
       return { row, changed: true };
     });
@@ -248,7 +252,13 @@ export class LiveService {
     await this.statusMirror.advance(id, result.row.status).catch((error: unknown) => {
       this.logger.error({ err: error, liveId: id, status: result.row.status }, 'live status not mirrored to Redis yet');
     });
-    if (result.changed) this.outbox.committed();
+    if (result.changed) {
+      this.outbox.committed();
+      this.logger.info(
+        { liveId: id, status: result.row.status, operator },
+        `live ${action === 'start' ? 'started' : 'ended'}`,
+      );
+    }
     const session = await this.toSession(result.row, 'if-available');
     if (result.changed) await this.broadcast(result.row.version, session);
     return session;
@@ -313,6 +323,9 @@ export class LiveService {
       createdAt: row.createdAt.toISOString(),
       startedAt: row.startedAt?.toISOString() ?? null,
       endedAt: row.endedAt?.toISOString() ?? null,
+      createdBy: row.createdBy,
+      startedBy: row.startedBy,
+      endedBy: row.endedBy,
       stats: stats.get(row.id) ?? emptyViewerStats(row.id, now),
     }));
   }

@@ -8,7 +8,13 @@ import { type LiveRow, lives } from './tables';
 export const liveStore = {
   async insert(
     db: Executor,
-    values: { title: string; scheduledAt: Date | null; createdAt: Date; idempotencyKey: string | null },
+    values: {
+      title: string;
+      scheduledAt: Date | null;
+      createdAt: Date;
+      createdBy: string | null;
+      idempotencyKey: string | null;
+    },
   ): Promise<LiveRow | undefined> {
     const [row] = await db
       .insert(lives)
@@ -33,7 +39,7 @@ export const liveStore = {
     db: Executor,
     id: string,
     status: LiveStatus,
-    timestamps: { startedAt?: Date; endedAt?: Date },
+    timestamps: { startedAt?: Date; endedAt?: Date; startedBy?: string | null; endedBy?: string | null },
   ): Promise<LiveRow> {
     const [row] = await db
       .update(lives)

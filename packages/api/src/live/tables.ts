@@ -19,6 +19,10 @@ export const lives = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+    /** The named operator who created, started and ended it (OPERATOR_TOKENS; `operator` for OPERATOR_TOKEN). */
+    createdBy: text('created_by'),
+    startedBy: text('started_by'),
+    endedBy: text('ended_by'),
     idempotencyKey: text('idempotency_key').unique('lives_idempotency_key_unique'),
     version: bigint('version', { mode: 'number' }).notNull().default(sql`nextval('live_version_seq')`),
   },

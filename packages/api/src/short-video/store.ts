@@ -18,6 +18,7 @@ export type ShortVideoChanges = Partial<
     | 'videoUrl'
     | 'thumbnailUrl'
     | 'durationSec'
+    | 'retriedBy'
   >
 >;
 
