@@ -95,6 +95,8 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
       DATABASE_URL: database.url,
       DATA_DIR: dataDir,
       OPERATOR_TOKEN: operatorToken,
+      // Production refuses to start without a way to verify viewer tokens; no viewer joins here.
+      VIEWER_TOKEN_SECRET: randomBytes(32).toString('hex'),
       WORKER: 'off',
     });
     const openApi = async () => {
