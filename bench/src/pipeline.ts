@@ -95,13 +95,19 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
       DATABASE_URL: database.url,
       DATA_DIR: dataDir,
       OPERATOR_TOKEN: operatorToken,
+      // Production refuses to start without a way to verify viewer tokens; no viewer joins here.
+      VIEWER_TOKEN_SECRET: randomBytes(32).toString('hex'),
       WORKER: 'off',
     });
     const openApi = async () => {
       const instance = await createOnAir({ env, logger: createLogger(env, 'onair-bench'), operatorToken });
       instances.push(instance);
       // Through the procedures, as a client's call would go (validation, authorization), minus HTTP.
-      const operator = appRouter.createCaller({ onair: instance, authorization: `Bearer ${operatorToken}` });
+      const operator = appRouter.createCaller({
+        onair: instance,
+        authorization: `Bearer ${operatorToken}`,
+        clientAddress: '127.0.0.1',
+      });
       const onAir = async (count: number) => {
         const ids: string[] = [];
         for (let index = 0; index < count; index++) {

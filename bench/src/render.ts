@@ -71,7 +71,11 @@ export async function runRenderBench(): Promise<string> {
   const worker: Cost[] = [];
   try {
     onair.start();
-    const caller = appRouter.createCaller({ onair, authorization: `Bearer ${operatorToken}` });
+    const caller = appRouter.createCaller({
+      onair,
+      authorization: `Bearer ${operatorToken}`,
+      clientAddress: '127.0.0.1',
+    });
     // The worker's render stage, timed where it starts and ends.
     const media = onair.shortVideo.media;
     const render = media.render.bind(media);

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import cors from '@fastify/cors';
-import { type AppRouter, appRouter, type OnAir, toTRPCError } from '@onair/api';
+import { type AppRouter, appRouter, type OnAir, retryAfterOf, toTRPCError } from '@onair/api';
 import { type FastifyHandlerOptions, fastifyRequestHandler } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { adminQueues } from './admin-queues';
@@ -38,6 +38,9 @@ export async function buildHttpServer(onair: OnAir, options: HttpServerOptions =
         handler,
       ),
     bodyLimit: env.HTTP_BODY_LIMIT_BYTES,
+    // request.ip is the client behind the trusted proxies only: a forged X-Forwarded-For from
+    // anyone else is ignored (guest budgets and stream limits are per address).
+    ...(env.TRUST_PROXY !== undefined ? { trustProxy: trustedProxies(env.TRUST_PROXY) } : {}),
   });
 
   await server.register(cors, {
@@ -50,7 +53,12 @@ export async function buildHttpServer(onair: OnAir, options: HttpServerOptions =
   const trpcOptions: FastifyHandlerOptions<AppRouter, FastifyRequest, FastifyReply> & { maxBatchSize: number } = {
     router: appRouter,
     maxBatchSize,
-    createContext: ({ req }) => ({ onair, authorization: req.headers.authorization }),
+    createContext: ({ req }) => ({ onair, authorization: req.headers.authorization, clientAddress: req.ip }),
+    // A 429 says when to come back. The data plane calls this too, with the same arguments.
+    responseMeta: ({ errors }) => {
+      const seconds = retryAfterOf(errors);
+      return seconds === undefined ? {} : { headers: { 'retry-after': String(seconds) } };
+    },
     onError: ({ error, path }) => {
       const mapped = toTRPCError(error);
       if (mapped.code === 'INTERNAL_SERVER_ERROR')
@@ -103,6 +111,12 @@ export async function buildHttpServer(onair: OnAir, options: HttpServerOptions =
   });
 
   return server;
+}
+
+/** TRUST_PROXY as Fastify takes it: a hop count trusts that many proxies nearest the server. */
+function trustedProxies(setting: number | string[]): string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
 }
 
 /** Looked up by own keys: `constructor` or `__proto__` in a path is no procedure. */

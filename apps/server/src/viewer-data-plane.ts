@@ -20,6 +20,7 @@ import {
   isObject,
   type ProcedureType,
   sseHeaders,
+  type TRPCRequestInfo,
   type TRPCResponse,
   transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
@@ -139,16 +140,67 @@ export class ViewerDataPlane {
     );
     const json = batch ? results : (results[0] as TRPCResponse);
     const payload = JSON.stringify(transformTRPCResponse(this.config, json));
+    const meta = this.responseMeta(ctx, body, paths, batch, results, errors);
     // Written directly, past Fastify's send path (it costs more than the rest of a join); the
     // headers set by the hooks (CORS) are carried over.
     reply.hijack();
-    reply.raw.writeHead(getHTTPStatusCode(json, errors as TRPCError[]), {
+    reply.raw.writeHead(meta.status ?? getHTTPStatusCode(json, errors as TRPCError[]), {
       ...(reply.getHeaders() as Record<string, string>),
       ...varyHeader,
+      ...meta.headers,
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(payload),
     });
     reply.raw.end(payload);
+  }
+
+  /**
+   * The server's `responseMeta` (e.g. a 429's Retry-After), called with the arguments tRPC's own
+   * handler gives it (resolveResponse's initResponse), so both paths answer with the same headers.
+   */
+  private responseMeta(
+    ctx: Context,
+    body: unknown,
+    paths: string[],
+    batch: boolean,
+    data: TRPCResponse[],
+    errors: (TRPCError | undefined)[],
+  ): { status?: number; headers: Record<string, string | string[]> } {
+    const responseMeta = this.trpc.responseMeta;
+    if (!responseMeta) return { headers: {} };
+    const info: TRPCRequestInfo = {
+      accept: null,
+      type: 'mutation',
+      isBatchCall: batch,
+      calls: paths.map((path, index) => {
+        const input = batch ? (body as Record<number, unknown>)[index] : body;
+        return {
+          path,
+          procedure: this.mutations.get(path) ?? null,
+          getRawInput: async () => input,
+          result: () => input,
+          batchIndex: index,
+        };
+      }),
+      connectionParams: null,
+      signal: new AbortController().signal,
+      url: null,
+    };
+    const meta = responseMeta({
+      ctx,
+      info,
+      paths,
+      data: data as Parameters<typeof responseMeta>[0]['data'],
+      errors: errors.filter((error): error is TRPCError => Boolean(error)),
+      eagerGeneration: false,
+      type: 'mutation',
+    });
+    const headers: Record<string, string | string[]> = {};
+    const given = meta?.headers;
+    if (given instanceof Headers) for (const [key, value] of given.entries()) headers[key] = value;
+    else if (given)
+      for (const [key, value] of Object.entries(given)) if (value !== undefined) headers[key.toLowerCase()] = value;
+    return { ...(meta?.status ? { status: meta.status } : {}), headers };
   }
 
   private async subscribe(

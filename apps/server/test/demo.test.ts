@@ -20,6 +20,29 @@ describe('demo audiences (ENABLE_SIMULATOR)', () => {
     expect((await enabled.client.viewer.stats.query({ liveId: live.id })).current).toBe(0);
   });
 
+  test('runs in token mode too: the server vouches for its own simulated viewers', async ({ world }) => {
+    const signed = await world.start({
+      ENABLE_SIMULATOR: 'on',
+      VIEWER_TTL_MS: '3000',
+      VIEWER_AUTH: 'token',
+      VIEWER_TOKEN_SECRET: 'demo-test-viewer-token-secret-0123456789',
+    });
+    try {
+      const live = await signed.operator.live.create.mutate({ title: 'Demo, token mode' });
+      await signed.operator.live.start.mutate({ id: live.id });
+      await signed.operator.demo.startAudience.mutate({ liveId: live.id, audience: 30, rampSeconds: 1 });
+      await vi.waitFor(
+        async () =>
+          expect((await signed.client.viewer.stats.query({ liveId: live.id })).current).toBeGreaterThanOrEqual(15),
+        { timeout: 5_000 },
+      );
+      expect(await signed.operator.demo.stopAudience.mutate({ liveId: live.id })).toEqual([]);
+      expect((await signed.client.viewer.stats.query({ liveId: live.id })).current).toBe(0);
+    } finally {
+      await signed.stop();
+    }
+  });
+
   test('stops an audience by itself when its live ends', async ({ server: enabled }) => {
     const live = await enabled.operator.live.create.mutate({ title: 'Ends' });
     await enabled.operator.live.start.mutate({ id: live.id });

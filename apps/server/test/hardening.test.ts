@@ -14,6 +14,9 @@ beforeAll(async () => {
   world = await createTestEnvironment('pglite');
   server = await world.start({
     NODE_ENV: 'production',
+    // Production takes signed viewers by default; these tests send bare viewer ids.
+    VIEWER_AUTH: 'open',
+    VIEWER_TOKEN_SECRET: 'hardening-test-viewer-token-secret-0123456789',
     HTTP_HEADERS_TIMEOUT_MS: '1000',
     HTTP_REQUEST_TIMEOUT_MS: '1000',
     TRPC_BODY_LIMIT_BYTES: '16384',

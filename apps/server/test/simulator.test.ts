@@ -1,4 +1,5 @@
 import { ViewerSimulation } from '@onair/api/simulation';
+import { simulatedViewerCalls } from '@onair/simulator/viewers';
 import { describe, expect, vi } from 'vitest';
 import { onAirTest } from './support/fixtures';
 
@@ -49,5 +50,39 @@ describe('the viewer simulator', () => {
       await simulation.stop();
     }
     expect((await server.client.viewer.stats.query({ liveId: live.id })).unique).toBeGreaterThanOrEqual(117);
+  });
+});
+
+describe('the viewer simulator in token mode', () => {
+  test.for(['token', 'guest'] as const)('drives a simulated audience identified by %s', async (kind, { world }) => {
+    const secret = 'simulator-test-viewer-token-secret-0123456789';
+    const signed = await world.start({ VIEWER_AUTH: 'token', VIEWER_TOKEN_SECRET: secret, VIEWER_TTL_MS: '1500' });
+    const live = await signed.operator.live.create.mutate({ title: `Simulated ${kind}` });
+    await signed.operator.live.start.mutate({ id: live.id });
+    const simulation = new ViewerSimulation({
+      viewers: simulatedViewerCalls(signed.client, kind === 'token' ? { kind, secret } : { kind }),
+      liveId: live.id,
+      // Within the default guest budget of one address (30 a minute).
+      audience: 20,
+      rampSeconds: 1,
+      durationSeconds: 2,
+      leaveRate: 0.2,
+      crashRate: 0,
+      ttlMs: 1_500,
+    });
+    simulation.start();
+    try {
+      await simulation.planned();
+      const planned = simulation.progress();
+      expect(planned).toMatchObject({ arrived: 20, errors: 0 });
+      await vi.waitFor(
+        async () =>
+          expect((await signed.client.viewer.stats.query({ liveId: live.id })).current).toBe(planned.watching),
+        { timeout: 6_000, interval: 100 },
+      );
+    } finally {
+      await simulation.stop();
+      await signed.stop();
+    }
   });
 });

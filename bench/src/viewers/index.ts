@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { type FanoutResult, type JoinsResult, Measurements, medianOfRounds, type Target } from './measure';
-import { JoinDriver, type OnAirServer, startOnAir } from './onair';
+import { benchViewerSecret, JoinDriver, type OnAirServer, startOnAir } from './onair';
 import { Child, freePort, type Message, sleep } from './proc';
 import { renderReport, type ViewersResults } from './report';
 
@@ -271,9 +271,24 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
       track(bare.child);
       const bareTarget = targetOf('bare', bare.child, bare.port);
       const batchedPath = `/trpc/${Array.from({ length: batch }, () => 'viewer.join').join(',')}?batch=1`;
-      const configs = [
+      const configs: {
+        name: string;
+        target: typeof bareTarget;
+        path: string;
+        liveId: string;
+        batch: number;
+        viewerSecret?: string;
+      }[] = [
         { name: 'bare unbatched', target: bareTarget, path: '/join', liveId: bareLive, batch: 1 },
         { name: 'OnAir unbatched', target: onairTarget, path: '/trpc/viewer.join', liveId, batch: 1 },
+        {
+          name: 'OnAir unbatched, viewer tokens',
+          target: onairTarget,
+          path: '/trpc/viewer.join',
+          liveId,
+          batch: 1,
+          viewerSecret: benchViewerSecret,
+        },
         { name: `bare batched ×${batch}`, target: bareTarget, path: '/join?batch=1', liveId: bareLive, batch },
         { name: `OnAir batched ×${batch}`, target: onairTarget, path: batchedPath, liveId, batch },
       ];
@@ -319,14 +334,17 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
       }
       await release(bare.child);
       if (generic) await release(generic);
-      const [bareUnbatched, onairUnbatched, bareBatched, onairBatched, genericResult] = measured.map(medianOfRounds);
-      if (!bareUnbatched || !onairUnbatched || !bareBatched || !onairBatched) throw new Error('joins runs missing');
+      const [bareUnbatched, onairUnbatched, onairTokens, bareBatched, onairBatched, genericResult] =
+        measured.map(medianOfRounds);
+      if (!bareUnbatched || !onairUnbatched || !onairTokens || !bareBatched || !onairBatched)
+        throw new Error('joins runs missing');
       results.joins = {
         seconds: joinSeconds,
         rounds: joinRounds,
         warmupSec,
         connections,
         onairUnbatched,
+        onairTokens,
         bareUnbatched,
         onairBatched,
         bareBatched,

@@ -4,14 +4,33 @@
 // then the measured run. Reports JSON lines: {type:'measuring'} and {type:'result'}.
 // usage: node joins-load.mjs '{"port":4000,"path":"/trpc/viewer.join","liveId":"...","batch":1,
 //                              "connections":50,"warmupSec":3,"durationSec":10,"tag":"r1"}'
+import { createHmac } from 'node:crypto';
 import autocannon from 'autocannon';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
-const { port, path, liveId, batch = 1, connections = 50, warmupSec = 3, durationSec = 10, tag = 'v' } = options;
+const {
+  port,
+  path,
+  liveId,
+  batch = 1,
+  connections = 50,
+  warmupSec = 3,
+  durationSec = 10,
+  tag = 'v',
+  viewerSecret,
+} = options;
 const emit = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 
 let counter = 0;
-const viewer = () => ({ liveId, viewerId: `${tag}-${counter++}` });
+// With viewerSecret: an HS256 viewer token per viewer, as a platform's backend would sign it.
+const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const tokenHeader = encode({ alg: 'HS256', typ: 'JWT' });
+const sign = (sub) => {
+  const unsigned = `${tokenHeader}.${encode({ sub, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+  return `${unsigned}.${createHmac('sha256', viewerSecret).update(unsigned).digest('base64url')}`;
+};
+const viewer = () =>
+  viewerSecret ? { liveId, viewerToken: sign(`${tag}-${counter++}`) } : { liveId, viewerId: `${tag}-${counter++}` };
 const body = () => {
   if (batch === 1) return JSON.stringify(viewer());
   const inputs = {};

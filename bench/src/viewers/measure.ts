@@ -188,7 +188,16 @@ export class Measurements {
   async joins(
     label: string,
     target: Target,
-    options: { path: string; liveId: string; batch: number; connections: number; warmupSec: number; seconds: number },
+    options: {
+      path: string;
+      liveId: string;
+      batch: number;
+      connections: number;
+      warmupSec: number;
+      seconds: number;
+      /** Join with a viewer token signed with this secret (verified by the server on every call). */
+      viewerSecret?: string | undefined;
+    },
   ): Promise<JoinsResult> {
     const load = this.child('joins-load', 'joins-load.mjs', {
       port: target.port,
@@ -198,6 +207,7 @@ export class Measurements {
       connections: options.connections,
       warmupSec: options.warmupSec,
       durationSec: options.seconds,
+      viewerSecret: options.viewerSecret,
       tag: `${label.replace(/\W+/g, '-')}-${Date.now().toString(36)}`,
     });
     try {

@@ -6,6 +6,12 @@ import { Child, freePort, waitForHttp } from './proc';
 
 export type OnAirKind = 'data-plane' | 'generic';
 
+/**
+ * The bench's VIEWER_TOKEN_SECRET. Its servers run VIEWER_AUTH=open (the bare-id rows) with the secret
+ * set, so a join that carries a viewerToken is verified exactly as in token mode (the token-mode row).
+ */
+export const benchViewerSecret = 'bench-viewer-token-secret-0123456789abcdef';
+
 /** Reads `result.data` of a tRPC JSON answer, or throws with the answer. */
 function dataOf(status: number, body: unknown): unknown {
   if (status === 200 && typeof body === 'object' && body !== null && 'result' in body) {
@@ -84,6 +90,8 @@ export async function startOnAir(options: OnAirStartOptions): Promise<OnAirServe
     DATABASE_URL: '',
     DATA_DIR: dataDir,
     OPERATOR_TOKEN: token,
+    VIEWER_AUTH: 'open',
+    VIEWER_TOKEN_SECRET: benchViewerSecret,
     VIEWER_TTL_MS: String(3_600_000),
     WORKER: 'off',
     // Every subscriber of the fan-out runs comes from one address: the per-address cap is for the field.

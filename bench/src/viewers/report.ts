@@ -20,6 +20,8 @@ export interface ViewersResults {
     warmupSec: number;
     connections: number;
     onairUnbatched: JoinsResult;
+    /** Unbatched joins carrying a signed viewer token, verified on every call. */
+    onairTokens?: JoinsResult;
     bareUnbatched: JoinsResult;
     onairBatched: JoinsResult;
     bareBatched: JoinsResult;
@@ -41,7 +43,7 @@ const verdict = (pass: boolean) => (pass ? '**PASS**' : '**FALL SHORT**');
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 
 function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
-  const { onairUnbatched: ou, bareUnbatched: bu, onairBatched: ob, bareBatched: bb, generic } = joins;
+  const { onairUnbatched: ou, onairTokens: ot, bareUnbatched: bu, onairBatched: ob, bareBatched: bb, generic } = joins;
   const unbatchedRatio = ou.joinsPerSec / bu.joinsPerSec;
   const lines = [
     `## (a) Joins per second — ${joins.connections} connections, unique viewers`,
@@ -67,6 +69,18 @@ function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
       '—',
     ]),
   ];
+  if (ot) {
+    lines.push(
+      row([
+        'token mode (`viewerToken`, HS256 verified on every call)',
+        int(ot.joinsPerSec),
+        int(bu.joinsPerSec),
+        ratio(ot.joinsPerSec / bu.joinsPerSec),
+        '≥ 0.5× bare unbatched',
+        verdict(ot.joinsPerSec / bu.joinsPerSec >= 0.5),
+      ]),
+    );
+  }
   if (generic) {
     lines.push(
       row([
@@ -112,6 +126,7 @@ function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
     ]);
   lines.push(detail('OnAir unbatched', ou), detail('bare unbatched', bu), detail(`OnAir batched ×${ob.batch}`, ob));
   lines.push(detail(`bare batched ×${bb.batch}`, bb));
+  if (ot) lines.push(detail('OnAir, viewer tokens', ot));
   if (generic) lines.push(detail('OnAir, data plane off', generic));
   return lines;
 }

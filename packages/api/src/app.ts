@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createOperatorCheck } from './auth';
+import { createOperatorCheck, resolveViewerTokenSecret, sharedOperatorName } from './auth';
 import { DemoAudiences } from './demo/service';
 import { RedisDataLossWatch } from './infra/data-loss';
 import { type DatabaseHandle, openDatabase } from './infra/db/client';
@@ -29,6 +29,8 @@ import { type ReconcileReport, ShortVideoReconciler } from './short-video/reconc
 import { ShortVideoService } from './short-video/service';
 import { createShortVideoProcessor, ShortVideoWorker } from './short-video/worker';
 import { allStatsChannel, StatsFanout, StatsPublisher } from './viewers/fanout';
+import { GuestBudget } from './viewers/guest-budget';
+import { ViewerIdentity } from './viewers/identity';
 import { PresenceStore } from './viewers/presence';
 import { ViewerService } from './viewers/service';
 import { Sweeper } from './viewers/sweeper';
@@ -49,6 +51,8 @@ export interface OnAir {
   /** Every OnAir queue (Bull Board shows them all). */
   queues: Queue[];
   isOperator(authorization: string | undefined): boolean;
+  /** The operator's name (OPERATOR_TOKENS, or `operator` for OPERATOR_TOKEN), undefined for anyone else. */
+  operatorOf(authorization: string | undefined): string | undefined;
   /**
    * Redis and the database answer; `media` says whether this process can make clips (undefined: it
    * runs no worker, so it needs no ffmpeg), or why not.
@@ -144,6 +148,13 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     publisher: statsPublisher,
     fanout: new StatsFanout(realtime, (liveId) => viewers.current(liveId), metrics.registry),
     liveStatus: (liveId) => live.statusForViewers(liveId),
+    identity: new ViewerIdentity({
+      mode: env.VIEWER_AUTH,
+      secret: resolveViewerTokenSecret(env),
+      publicKey: env.VIEWER_TOKEN_PUBLIC_KEY,
+      guestBudget: new GuestBudget(redis, env.REDIS_PREFIX, env.GUEST_MINTS_PER_MINUTE),
+      registry: metrics.registry,
+    }),
     logger,
     registry: metrics.registry,
   });
@@ -244,7 +255,10 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     });
   };
 
-  const isOperator = createOperatorCheck(operatorToken);
+  const operatorOf = createOperatorCheck([
+    { name: sharedOperatorName, token: operatorToken },
+    ...(env.OPERATOR_TOKENS ?? []),
+  ]);
   let started = false;
 
   return {
@@ -260,7 +274,8 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     demo,
     shortVideo,
     queues,
-    isOperator,
+    isOperator: (authorization) => operatorOf(authorization) !== undefined,
+    operatorOf,
     async checkReady() {
       const answers = (check: () => Promise<unknown>) =>
         Promise.race([

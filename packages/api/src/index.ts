@@ -11,7 +11,7 @@ export { renderArgs } from './short-video/media/media';
 export { type MediaKind, type MediaStore, mediaContentType } from './short-video/media/store';
 export type { ShortVideo, ShortVideoStatus, ShortVideoStep, ShortVideoWithHistory } from './short-video/schema';
 export type { Context, ProcedureMeta } from './trpc';
-export { toTRPCError } from './trpc';
+export { retryAfterOf, toTRPCError } from './trpc';
 export { StatsStream, type StatsSubscriber } from './viewers/fanout';
 export type { ViewerStats } from './viewers/schema';
 export { nothingSeen, type StatsOrder } from './viewers/stats-order';

@@ -9,6 +9,7 @@ import {
   findCause,
   InvalidFieldError,
   operatorCredentialsRequired,
+  TooManyRequestsError,
   UnavailableError,
 } from './errors';
 import { isDatabaseRefusal, isDatabaseUnavailable } from './infra/db/errors';
@@ -18,6 +19,8 @@ import { isRedisUnavailable } from './infra/redis';
 export interface Context {
   onair: OnAir;
   authorization: string | undefined;
+  /** The client's address, as seen through the trusted proxies (TRUST_PROXY): guest budgets are per address. */
+  clientAddress: string;
 }
 
 /**
@@ -67,6 +70,16 @@ export function toTRPCError(error: TRPCError): TRPCError {
     return new TRPCError({ code: 'BAD_REQUEST', message: refused.message, cause: refused });
   }
   return error;
+}
+
+/** The longest `Retry-After` (seconds) asked by the errors of an answer, if any asks one. */
+export function retryAfterOf(errors: readonly unknown[]): number | undefined {
+  let seconds: number | undefined;
+  for (const error of errors) {
+    const tooMany = findCause(error, (cause): cause is TooManyRequestsError => cause instanceof TooManyRequestsError);
+    if (tooMany) seconds = Math.max(seconds ?? 0, tooMany.retryAfterSeconds);
+  }
+  return seconds;
 }
 
 function fieldIssues(cause: unknown): FieldIssue[] | undefined {
@@ -120,7 +133,9 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
 
 export const publicProcedure = t.procedure.use(observed);
 
+/** Operator only; `ctx.operator` names which operator (OPERATOR_TOKENS), for the record and the logs. */
 export const operatorProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.onair.isOperator(ctx.authorization)) throw operatorCredentialsRequired();
-  return next();
+  const operator = ctx.onair.operatorOf(ctx.authorization);
+  if (!operator) throw operatorCredentialsRequired();
+  return next({ ctx: { operator } });
 });

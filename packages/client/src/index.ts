@@ -56,6 +56,7 @@ export function createOnAirClient(options: OnAirClientOptions): OnAirClient {
 export type OnAirClient = TRPCClient<AppRouter>;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { ViewerSession, type ViewerSessionOptions } from './viewer';
 export type { AppRouter };
 export { TRPCClientError };
 

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ViewerCalls, ViewerSimulation } from '@onair/api/simulation';
+import { ViewerSimulation } from '@onair/api/simulation';
 import { createOnAirClient } from '@onair/client';
+import { type SimulatedIdentity, simulatedViewerCalls } from './viewers';
 
 const usage = `Usage: pnpm simulate [options]
 
@@ -17,6 +18,11 @@ Drives realistic viewer traffic into a live and checks the server's count agains
   --leave-rate <0..1>  share of viewers that leave before the end (default 0.2)
   --crash-rate <0..1>  share of viewers that vanish without leaving (default 0.1)
   --ttl <ms>           the server's VIEWER_TTL_MS (default 30000): heartbeats every third of it
+  --auth <how>         how viewers identify: open (bare ids, VIEWER_AUTH=open), token (tokens signed
+                       with the viewer secret) or guest (no identity; budgeted per address by
+                       GUEST_MINTS_PER_MINUTE). Default: token when a viewer secret is found, else open
+  --viewer-secret <s>  the server's VIEWER_TOKEN_SECRET (default $VIEWER_TOKEN_SECRET or
+                       .data/viewer-token-secret, which the dev server generates)
   --help`;
 
 function option(value: string | undefined, name: string, fallback: number, max = Number.POSITIVE_INFINITY): number {
@@ -29,15 +35,29 @@ function option(value: string | undefined, name: string, fallback: number, max =
   return parsed;
 }
 
-function savedToken(): string | undefined {
-  // `pnpm simulate` runs in packages/simulator; the dev server keeps its token in the root .data.
+function saved(name: string): string | undefined {
+  // `pnpm simulate` runs in packages/simulator; the dev server keeps its secrets in the root .data.
   for (const dir of [process.env.DATA_DIR, '.data', join('..', '..', '.data')]) {
     if (!dir) continue;
     try {
-      return readFileSync(join(dir, 'operator-token'), 'utf8').trim();
+      return readFileSync(join(dir, name), 'utf8').trim();
     } catch {}
   }
   return undefined;
+}
+
+function identityFrom(auth: string | undefined, secret: string | undefined): SimulatedIdentity {
+  const kind = auth ?? (secret ? 'token' : 'open');
+  if (kind === 'open' || kind === 'guest') return { kind };
+  if (kind !== 'token') {
+    process.stderr.write(`--auth must be open, token or guest (got ${JSON.stringify(auth)})\n`);
+    process.exit(2);
+  }
+  if (!secret) {
+    process.stderr.write('--auth token needs the viewer secret: pass --viewer-secret or set VIEWER_TOKEN_SECRET\n');
+    process.exit(2);
+  }
+  return { kind, secret };
 }
 
 async function main() {
@@ -52,6 +72,8 @@ async function main() {
       'leave-rate': { type: 'string' },
       'crash-rate': { type: 'string' },
       ttl: { type: 'string' },
+      auth: { type: 'string' },
+      'viewer-secret': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -62,7 +84,7 @@ async function main() {
   // The same settings as the rest of OnAir: API_URL is the API's origin (as for the dashboard), PORT its port.
   const origin = process.env.API_URL?.replace(/\/+$/, '') || `http://localhost:${process.env.PORT || 4000}`;
   const url = values.url ?? `${origin}/trpc`;
-  const token = values.token ?? process.env.OPERATOR_TOKEN ?? savedToken();
+  const token = values.token ?? process.env.OPERATOR_TOKEN ?? saved('operator-token');
   const leaveRate = option(values['leave-rate'], 'leave-rate', 0.2, 1);
   const crashRate = option(values['crash-rate'], 'crash-rate', 0.1, 1);
   if (leaveRate + crashRate > 1) {
@@ -99,11 +121,12 @@ async function main() {
     );
   };
 
-  const viewers: ViewerCalls = {
-    join: (input) => client.viewer.join.mutate(input),
-    heartbeat: (input) => client.viewer.heartbeat.mutate(input),
-    leave: (input) => client.viewer.leave.mutate(input),
-  };
+  const identity = identityFrom(
+    values.auth,
+    values['viewer-secret'] ?? process.env.VIEWER_TOKEN_SECRET ?? saved('viewer-token-secret'),
+  );
+  const viewers = simulatedViewerCalls(client, identity);
+  process.stdout.write(`Viewers identify as: ${identity.kind}\n`);
   const simulation = new ViewerSimulation({
     viewers,
     liveId,

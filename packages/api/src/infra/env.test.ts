@@ -75,8 +75,36 @@ describe('loadEnv', () => {
 
   it('requires OPERATOR_TOKEN in production', () => {
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/OPERATOR_TOKEN is required/);
-    expect(loadEnv({ NODE_ENV: 'production', OPERATOR_TOKEN: 'a-long-enough-production-token' }).OPERATOR_TOKEN).toBe(
-      'a-long-enough-production-token',
+    const production = {
+      NODE_ENV: 'production',
+      OPERATOR_TOKEN: 'a-long-enough-production-token',
+      VIEWER_TOKEN_SECRET: 'a-viewer-token-secret-of-32-characters',
+    };
+    expect(loadEnv(production).OPERATOR_TOKEN).toBe('a-long-enough-production-token');
+  });
+
+  it('takes signed viewers by default in production, and refuses to start without a key to verify them', () => {
+    expect(() => loadEnv({ NODE_ENV: 'production', OPERATOR_TOKEN: 'a-long-enough-production-token' })).toThrow(
+      /VIEWER_TOKEN_SECRET or VIEWER_TOKEN_PUBLIC_KEY is required/,
     );
+    const production = loadEnv({
+      NODE_ENV: 'production',
+      OPERATOR_TOKEN: 'a-long-enough-production-token',
+      VIEWER_TOKEN_SECRET: 'a-viewer-token-secret-of-32-characters',
+    });
+    expect(production.VIEWER_AUTH).toBe('token');
+    expect(loadEnv({}).VIEWER_AUTH).toBe('open');
+    expect(() => loadEnv({ VIEWER_TOKEN_SECRET: 'too-short' })).toThrow(/VIEWER_TOKEN_SECRET must be at least 32/);
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of addresses, and OPERATOR_TOKENS as name:token pairs', () => {
+    expect(loadEnv({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadEnv({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).TRUST_PROXY).toEqual(['10.0.0.1', '10.1.0.0/16']);
+    expect(() => loadEnv({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+    expect(loadEnv({ OPERATOR_TOKENS: 'ana:ana-token-0123456789,bo:bo-token-0123456789ab' }).OPERATOR_TOKENS).toEqual([
+      { name: 'ana', token: 'ana-token-0123456789' },
+      { name: 'bo', token: 'bo-token-0123456789ab' },
+    ]);
+    expect(() => loadEnv({ OPERATOR_TOKENS: 'ana:short' })).toThrow(/OPERATOR_TOKENS/);
   });
 });

@@ -62,7 +62,58 @@ const envSchema = z.object({
   ),
   DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('.data')),
   OPERATOR_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Named operators, `name:token` pairs separated by commas, beside (or instead of) OPERATOR_TOKEN. */
+  OPERATOR_TOKENS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((value, context) => {
+        const operators: { name: string; token: string }[] = [];
+        for (const pair of value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)) {
+          const at = pair.indexOf(':');
+          const name = pair.slice(0, at);
+          const token = pair.slice(at + 1);
+          if (at < 1 || !/^[A-Za-z0-9_.-]{1,64}$/.test(name) || token.length < 16) {
+            context.addIssue({ code: 'custom', message: 'must be name:token pairs (token of 16+ characters)' });
+            return z.NEVER;
+          }
+          operators.push({ name, token });
+        }
+        return operators;
+      })
+      .optional(),
+  ),
   VIEWER_TTL_MS: integer(30_000, 100),
+  /** token: viewers prove who they are with a signed token; open: any viewerId is taken (development). */
+  VIEWER_AUTH: z.preprocess(unsetIfEmpty, z.enum(['token', 'open']).optional()),
+  /** HS256 secret of viewer tokens (and of the guest tokens this server signs). */
+  VIEWER_TOKEN_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, 'must be at least 32 characters').optional()),
+  /** ES256 or RS256 public key (PEM) of viewer tokens signed by a platform that keeps its key. */
+  VIEWER_TOKEN_PUBLIC_KEY: z.preprocess(
+    unsetIfEmpty,
+    z.string().includes('-----BEGIN PUBLIC KEY-----', { error: 'must be a PEM public key' }).optional(),
+  ),
+  /** Guest viewers (joins without a token) one client address may mint per minute, across instances. */
+  GUEST_MINTS_PER_MINUTE: integer(30, 0, 1_000_000),
+  /** Proxies in front of the server: a hop count, or a comma list of trusted addresses or CIDRs. */
+  TRUST_PROXY: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^(\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, 'must be a hop count or a list of addresses')
+      .transform((value) =>
+        /^\d+$/.test(value)
+          ? Number(value)
+          : value
+              .split(',')
+              .map((part) => part.trim())
+              .filter(Boolean),
+      )
+      .optional(),
+  ),
   WORKER: z.preprocess(unsetIfEmpty, z.enum(['inline', 'off']).optional()),
   WORKER_CONCURRENCY: integer(8, 1, 1000),
   /** An extra pause before each stage, to watch the pipeline move or to test a crash in the middle of it. */
@@ -146,7 +197,12 @@ const envSchema = z.object({
 
 type RawEnv = z.infer<typeof envSchema>;
 
-export type Env = Omit<RawEnv, 'WORKER' | 'CORS_ORIGIN' | 'RECORDING_HOSTS' | 'SYNTHETIC_RECORDINGS'> & {
+export type Env = Omit<
+  RawEnv,
+  'WORKER' | 'CORS_ORIGIN' | 'RECORDING_HOSTS' | 'SYNTHETIC_RECORDINGS' | 'VIEWER_AUTH'
+> & {
+  /** `token` by default in production, `open` otherwise. */
+  VIEWER_AUTH: 'token' | 'open';
   /** Run the BullMQ worker inside the API process. */
   WORKER: 'inline' | 'off';
   /** Allowed browser origins (CORS_ORIGIN is a comma-separated list). */
@@ -181,6 +237,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (raw.NODE_ENV === 'production' && !raw.OPERATOR_TOKEN) {
     throw new ConfigError('Invalid configuration: OPERATOR_TOKEN is required when NODE_ENV=production');
   }
+  const viewerAuth = raw.VIEWER_AUTH ?? (raw.NODE_ENV === 'production' ? 'token' : 'open');
+  if (raw.NODE_ENV === 'production' && !raw.VIEWER_TOKEN_SECRET && !raw.VIEWER_TOKEN_PUBLIC_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: VIEWER_TOKEN_SECRET or VIEWER_TOKEN_PUBLIC_KEY is required when NODE_ENV=production',
+    );
+  }
   const production = raw.NODE_ENV === 'production';
   const recordingHosts = (raw.RECORDING_HOSTS ?? (production ? '' : '*'))
     .split(',')
@@ -199,6 +261,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     ...raw,
     RECORDING_HOSTS: recordingHosts,
     SYNTHETIC_RECORDINGS: raw.SYNTHETIC_RECORDINGS ?? !production,
+    VIEWER_AUTH: viewerAuth,
     WORKER: raw.WORKER ?? (raw.DATABASE_URL ? 'off' : 'inline'),
     CORS_ORIGIN: raw.CORS_ORIGIN.split(',')
       .map((origin) => origin.trim())

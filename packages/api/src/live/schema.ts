@@ -44,6 +44,10 @@ export const liveSessionSchema = z.object({
   startedAt: z.iso.datetime().nullable(),
   endedAt: z.iso.datetime().nullable(),
   recordingUrl: z.string().nullable(),
+  /** Which operator created, started and ended the live (null when not recorded). */
+  createdBy: z.string().nullable(),
+  startedBy: z.string().nullable(),
+  endedBy: z.string().nullable(),
   stats: viewerStatsSchema,
 });
 

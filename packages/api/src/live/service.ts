@@ -69,16 +69,18 @@ export class LiveService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async create(input: CreateLiveInput): Promise<LiveSession> {
+  /** `operator` names who asked (recorded on the live and logged). */
+  async create(input: CreateLiveInput, operator?: string): Promise<LiveSession> {
     const inserted = await liveStore.insert(this.db, {
       title: input.title,
       scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
       createdAt: this.now(),
+      createdBy: operator ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
       recordingUrl: input.recordingUrl ?? null,
     });
     if (inserted) {
-      this.logger.info({ liveId: inserted.id, title: inserted.title }, 'live created');
+      this.logger.info({ liveId: inserted.id, title: inserted.title, operator }, 'live created');
       const session = await this.toSession(inserted, 'if-available');
       await this.broadcast(inserted.version, session);
       return session;
@@ -91,13 +93,13 @@ export class LiveService {
     return this.toSession(existing);
   }
 
-  start(id: string): Promise<LiveSession> {
-    return this.apply(id, 'start');
+  start(id: string, operator?: string): Promise<LiveSession> {
+    return this.apply(id, 'start', operator);
   }
 
   /** Ends a live; `recordingUrl` names (or replaces) its recording, for its short video. */
-  end(id: string, options: { recordingUrl?: string | undefined } = {}): Promise<LiveSession> {
-    return this.apply(id, 'end', options.recordingUrl);
+  end(id: string, options: { recordingUrl?: string | undefined } = {}, operator?: string): Promise<LiveSession> {
+    return this.apply(id, 'end', operator, options.recordingUrl);
   }
 
   async get(id: string): Promise<LiveSession> {
@@ -235,7 +237,7 @@ export class LiveService {
     await this.statusMirror.advance(id, status);
   }
 
-  private async apply(id: string, action: LiveAction, recordingUrl?: string): Promise<LiveSession> {
+  private async apply(id: string, action: LiveAction, operator?: string, recordingUrl?: string): Promise<LiveSession> {
     const now = this.now();
     const result = await this.db.transaction(async (tx) => {
       const current = await liveStore.findById(tx, id, true);
@@ -243,8 +245,10 @@ export class LiveService {
       const decision = transition(current.status, action);
       if (decision.outcome === 'refused') throw new ConflictError(`Cannot ${action} live ${id}: ${decision.reason}`);
       if (decision.outcome === 'unchanged') return { row: current, changed: false };
+      const by = decision.to === 'LIVE' ? { startedBy: operator ?? null } : { endedBy: operator ?? null };
       const row = await liveStore.updateStatus(tx, id, decision.to, {
         ...timestampsFor(decision.to, now),
+        ...by,
         ...(recordingUrl ? { recordingUrl } : {}),
       });
       await this.appendEvents(tx, current.status, row);
@@ -259,7 +263,7 @@ export class LiveService {
     if (result.changed) {
       this.outbox.committed();
       const what = result.row.status === 'LIVE' ? 'started' : result.row.startedAt ? 'ended' : 'cancelled';
-      this.logger.info({ liveId: id, title: result.row.title }, `live ${what}`);
+      this.logger.info({ liveId: id, title: result.row.title, operator }, `live ${what}`);
     }
     const session = await this.toSession(result.row, 'if-available');
     if (result.changed) await this.broadcast(result.row.version, session);
@@ -327,6 +331,9 @@ export class LiveService {
       startedAt: row.startedAt?.toISOString() ?? null,
       endedAt: row.endedAt?.toISOString() ?? null,
       recordingUrl: row.recordingUrl,
+      createdBy: row.createdBy,
+      startedBy: row.startedBy,
+      endedBy: row.endedBy,
       stats: stats.get(row.id) ?? emptyViewerStats(row.id, now),
     }));
   }

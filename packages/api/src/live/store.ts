@@ -12,6 +12,7 @@ export const liveStore = {
       title: string;
       scheduledAt: Date | null;
       createdAt: Date;
+      createdBy: string | null;
       idempotencyKey: string | null;
       recordingUrl: string | null;
     },
@@ -39,7 +40,13 @@ export const liveStore = {
     db: Executor,
     id: string,
     status: LiveStatus,
-    changes: { startedAt?: Date; endedAt?: Date; recordingUrl?: string },
+    changes: {
+      startedAt?: Date;
+      endedAt?: Date;
+      recordingUrl?: string;
+      startedBy?: string | null;
+      endedBy?: string | null;
+    },
   ): Promise<LiveRow> {
     const [row] = await db
       .update(lives)

@@ -21,6 +21,10 @@ export const lives = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
     /** Where the video provider holds the live's recording (http(s), MP4 or HLS), when it said. */
     recordingUrl: text('recording_url'),
+    /** The named operator who created, started and ended it (OPERATOR_TOKENS; `operator` for OPERATOR_TOKEN). */
+    createdBy: text('created_by'),
+    startedBy: text('started_by'),
+    endedBy: text('ended_by'),
     idempotencyKey: text('idempotency_key').unique('lives_idempotency_key_unique'),
     version: bigint('version', { mode: 'number' }).notNull().default(sql`nextval('live_version_seq')`),
   },

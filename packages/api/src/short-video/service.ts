@@ -168,9 +168,10 @@ export class ShortVideoService {
   }
 
   /** Operator retry: FAILED → PENDING with a fresh job (attempts, progress and outputs start over). */
-  async retry(id: string): Promise<ShortVideo> {
+  async retry(id: string, operator?: string): Promise<ShortVideo> {
     const { row } = await this.apply(id, 'retry', {
       set: {
+        retriedBy: operator ?? null,
         progress: 0,
         stage: null,
         completedStages: [],
@@ -183,6 +184,7 @@ export class ShortVideoService {
         durationSec: null,
       },
     });
+    this.logger.info({ shortVideoId: id, operator }, 'short video retried');
     try {
       await this.repairJob(row);
     } catch (error) {

@@ -19,6 +19,7 @@ export type ShortVideoChanges = Partial<
     | 'videoUrl'
     | 'thumbnailUrl'
     | 'durationSec'
+    | 'retriedBy'
   >
 >;
 

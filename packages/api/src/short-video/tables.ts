@@ -49,6 +49,8 @@ export const shortVideos = pgTable(
     /** Stages finished in the current run, so a resumed job never does (or records) one twice. */
     completedStages: text('completed_stages').array().notNull().default(sql`'{}'::text[]`),
     attempts: integer('attempts').notNull().default(0),
+    /** The named operator of the last retry (OPERATOR_TOKENS), null before any. */
+    retriedBy: text('retried_by'),
     error: text('error'),
     highlight: jsonb('highlight').$type<HighlightWindow>(),
     videoUrl: text('video_url'),

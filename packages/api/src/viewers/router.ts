@@ -10,15 +10,15 @@ export const viewerRouter = router({
   join: publicProcedure
     .meta({ dataPlane: 'mutation' })
     .input(presenceInput)
-    .mutation(({ ctx, input }) => ctx.onair.viewers.join(input.liveId, input.viewerId)),
+    .mutation(({ ctx, input }) => ctx.onair.viewers.joinAs(input, ctx.clientAddress)),
   heartbeat: publicProcedure
     .meta({ dataPlane: 'mutation' })
     .input(presenceInput)
-    .mutation(({ ctx, input }) => ctx.onair.viewers.heartbeat(input.liveId, input.viewerId)),
+    .mutation(({ ctx, input }) => ctx.onair.viewers.heartbeatAs(input)),
   leave: publicProcedure
     .meta({ dataPlane: 'mutation' })
     .input(presenceInput)
-    .mutation(({ ctx, input }) => ctx.onair.viewers.leave(input.liveId, input.viewerId)),
+    .mutation(({ ctx, input }) => ctx.onair.viewers.leaveAs(input)),
   stats: publicProcedure.input(statsInput).query(({ ctx, input }) => ctx.onair.viewers.stats(input.liveId)),
   /** The audience curve so far: the count at the end of each second in which it changed. */
   timeline: publicProcedure.input(statsInput).query(async ({ ctx, input }) => ({

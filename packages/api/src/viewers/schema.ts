@@ -23,7 +23,15 @@ export const viewerIdSchema = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9_.:-]+$/, 'may only contain letters, digits and _ . : -');
 
-export const presenceInput = z.object({ liveId: liveIdSchema, viewerId: viewerIdSchema });
+/**
+ * Who a presence call is for: a signed `viewerToken` (its `sub` is the viewer), or in `open` mode a
+ * bare `viewerId`; a join with neither is a guest's, and answers with the guest's token.
+ */
+export const presenceInput = z.object({
+  liveId: liveIdSchema,
+  viewerId: viewerIdSchema.optional(),
+  viewerToken: z.string().min(1, 'must not be empty').max(4_096, 'must be at most 4096 characters').optional(),
+});
 export const statsInput = z.object({ liveId: liveIdSchema });
 export const statsUpdatesInput = z.object({ liveId: liveIdSchema, lastEventId: z.string().max(64).nullish() });
 

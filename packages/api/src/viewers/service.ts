@@ -4,6 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Database } from '../infra/db/client';
 import { type StatsFanout, type StatsPublisher, StatsStream } from './fanout';
+import type { ViewerCredentials, ViewerIdentity } from './identity';
 import type { PresenceStore, VersionedStats } from './presence';
 import { emptyViewerStats, type ViewerStats } from './schema';
 import { type TimelinePoint, viewerSummaries } from './tables';
@@ -20,6 +21,8 @@ export interface ViewerServiceDeps {
   publisher: StatsPublisher;
   fanout: StatsFanout;
   liveStatus: LiveStatusSource;
+  /** Who a caller's presence call is for (tokens, guests, open ids). */
+  identity: ViewerIdentity;
   logger: Logger;
   registry: Registry;
   /** How long a live's Redis keys outlive its end (its summary is in the database by then). */
@@ -31,6 +34,7 @@ export class ViewerService {
   private readonly publisher: StatsPublisher;
   private readonly db: Database;
   private readonly liveStatus: LiveStatusSource;
+  private readonly identity: ViewerIdentity;
   private readonly logger: Logger;
   private readonly keepAfterEndMs: number;
   readonly fanout: StatsFanout;
@@ -52,6 +56,7 @@ export class ViewerService {
     this.fanout = deps.fanout;
     this.db = deps.db;
     this.liveStatus = deps.liveStatus;
+    this.identity = deps.identity;
     this.logger = deps.logger;
     this.keepAfterEndMs = deps.keepAfterEndMs ?? 3_600_000;
     const counter = (name: string, help: string) => new Counter({ name, help, registers: [deps.registry] });
@@ -62,6 +67,29 @@ export class ViewerService {
     };
   }
 
+  /**
+   * A caller's join: the viewer its token names (or, in open mode, its bare id), or a guest minted
+   * within the client address's budget, whose token comes back with the answer. Identity is checked
+   * before anything is touched, so a refused call changes nothing.
+   */
+  async joinAs(
+    credentials: ViewerCredentials,
+    clientAddress: string,
+  ): Promise<{ joined: boolean; stats: ViewerStats; viewerToken?: string }> {
+    const { viewerId, viewerToken } = await this.identity.forJoin(credentials, clientAddress);
+    const result = await this.join(credentials.liveId, viewerId);
+    return viewerToken ? { ...result, viewerToken } : result;
+  }
+
+  async heartbeatAs(credentials: ViewerCredentials): Promise<{ stats: ViewerStats }> {
+    return this.heartbeat(credentials.liveId, await this.identity.forPresence(credentials));
+  }
+
+  async leaveAs(credentials: ViewerCredentials): Promise<{ left: boolean; stats: ViewerStats }> {
+    return this.leave(credentials.liveId, await this.identity.forPresence(credentials));
+  }
+
+  /** A join the server itself vouches for (its demo audiences): no identity check. */
   async join(liveId: string, viewerId: string): Promise<{ joined: boolean; stats: ViewerStats }> {
     this.unknownLives.check(liveId);
     let result = await this.presence.join(liveId, viewerId);

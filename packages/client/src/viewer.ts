@@ -1,0 +1,56 @@
+import type { AppRouter } from '@onair/api';
+import type { TRPCClient } from '@trpc/client';
+import type { inferRouterOutputs } from '@trpc/server';
+
+type Outputs = inferRouterOutputs<AppRouter>['viewer'];
+
+export interface ViewerSessionOptions {
+  liveId: string;
+  /**
+   * The token the platform's backend signed for this viewer (`sub` = the viewer id). Without one,
+   * the viewer joins as a guest and the session keeps the guest token the server answers with.
+   */
+  viewerToken?: string | undefined;
+  /** A bare viewer id, taken only by servers in `open` mode (development). */
+  viewerId?: string | undefined;
+}
+
+/**
+ * One viewer watching one live: join, heartbeat (every third of the server's VIEWER_TTL_MS) and
+ * leave as the same viewer. A guest's token, given at its join, is kept for the later calls.
+ */
+export class ViewerSession {
+  private token: string | undefined;
+
+  constructor(
+    private readonly client: Pick<TRPCClient<AppRouter>, 'viewer'>,
+    private readonly options: ViewerSessionOptions,
+  ) {
+    this.token = options.viewerToken;
+  }
+
+  /** The token this viewer acts with: the platform's, or the guest token the server minted. */
+  get viewerToken(): string | undefined {
+    return this.token;
+  }
+
+  async join(): Promise<Outputs['join']> {
+    const joined = await this.client.viewer.join.mutate(this.credentials());
+    if (joined.viewerToken) this.token = joined.viewerToken;
+    return joined;
+  }
+
+  heartbeat(): Promise<Outputs['heartbeat']> {
+    return this.client.viewer.heartbeat.mutate(this.credentials());
+  }
+
+  leave(): Promise<Outputs['leave']> {
+    return this.client.viewer.leave.mutate(this.credentials());
+  }
+
+  private credentials() {
+    const { liveId, viewerId } = this.options;
+    if (this.token) return { liveId, viewerToken: this.token };
+    return viewerId === undefined ? { liveId } : { liveId, viewerId };
+  }
+}
