@@ -33,7 +33,11 @@ describe('loadEnv', () => {
   });
 
   it('fetches recordings from no host and makes none in production unless told, and never allows * there', () => {
-    const production = { NODE_ENV: 'production', OPERATOR_TOKEN: 'a-production-token-0123' };
+    const production = {
+      NODE_ENV: 'production',
+      OPERATOR_TOKEN: 'a-production-token-0123',
+      VIEWER_TOKEN_SECRET: 'a-production-viewer-token-secret-0123456789',
+    };
     expect(loadEnv(production)).toMatchObject({ RECORDING_HOSTS: [], SYNTHETIC_RECORDINGS: false });
     expect(
       loadEnv({ ...production, RECORDING_HOSTS: 'cdn.example.com, *.video.example:8443', SYNTHETIC_RECORDINGS: 'on' }),
