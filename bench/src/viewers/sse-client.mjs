@@ -49,7 +49,9 @@ function open() {
           i = buf.indexOf('\n\n');
           if (!ev.startsWith('data: ')) continue; // event: connected / ping / ...
           const idAt = ev.lastIndexOf('\nid: ');
-          const id = idAt > 0 ? Number(ev.slice(idAt + 5)) : Number.NaN;
+          // OnAir's ids are `<epoch>-<version>` (versions run on within an epoch); the bare server's a number.
+          const rawId = idAt > 0 ? ev.slice(idAt + 5) : '';
+          const id = rawId ? Number(rawId.slice(rawId.lastIndexOf('-') + 1)) : Number.NaN;
           const k = ev.indexOf('"updatedAt":"');
           if (k < 0 || Number.isNaN(id)) {
             badFrames++;
