@@ -8,6 +8,7 @@ import { appRouter, createLogger, createOnAir, loadEnv, type OnAir, type ShortVi
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
+import { deleteKeysAt } from './redis-keys';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(benchDir, '..');
@@ -197,7 +198,7 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
     worker?.kill('SIGTERM');
     for (const instance of instances) await instance.close().catch(() => {});
     await database.drop();
-    await deleteKeys(redisUrl, `${prefix}:*`);
+    await deleteKeysAt(redisUrl, `${prefix}:*`);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -350,21 +351,6 @@ async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): 
       await admin.end();
     },
   };
-}
-
-/** Deletes this run's keys only (Redis is shared: never FLUSH). */
-async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** CPU time (user + system) of a process so far, from /proc (Linux; undefined elsewhere). */

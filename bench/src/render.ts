@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { appRouter, createLogger, createOnAir, ffmpegArgs, loadEnv, renderArgs, type ShortVideo } from '@onair/api';
-import { Redis } from 'ioredis';
+import { deleteKeysAt } from './redis-keys';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(benchDir, '.cache');
@@ -121,7 +121,7 @@ export async function runRenderBench(): Promise<string> {
   } finally {
     await onair.close();
     host.close();
-    await deleteKeys(redisUrl, `${prefix}:*`);
+    await deleteKeysAt(redisUrl, `${prefix}:*`);
     rmSync(dataDir, { recursive: true, force: true });
   }
   return report({ alone, worker, preset, durationSec: (performance.now() - started) / 1000 });
@@ -208,20 +208,6 @@ async function readyVideo(onair: Awaited<ReturnType<typeof createOnAir>>, liveId
     await new Promise((done) => setTimeout(done, 200));
   }
   throw new Error('the bench video was not READY within 10 minutes');
-}
-
-async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 const median = (values: number[]) => {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
+import { deleteKeys } from '../redis-keys';
 import { type FanoutResult, type JoinsResult, Measurements, medianOfRounds, type Target } from './measure';
 import { benchViewerSecret, JoinDriver, type OnAirServer, startOnAir } from './onair';
 import { Child, freePort, type Message, sleep } from './proc';
@@ -70,18 +71,6 @@ const log = (message: string) =>
   process.stderr.write(
     `[viewers bench ${((performance.now() - loadedAt) / 1000).toFixed(0).padStart(3)} s] ${message}\n`,
   );
-
-/** Deletes every key under `pattern` with SCAN + UNLINK (Redis is shared: never FLUSH). */
-async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
 
 function git(...args: string[]): string {
   try {
