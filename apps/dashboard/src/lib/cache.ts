@@ -2,6 +2,7 @@ import type { RouterInputs, RouterOutputs } from '@onair/client';
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import type { LiveSession } from './lives';
+import { type Listed, type Page, placeInPages } from './pages';
 import type { ShortVideo } from './short-videos';
 import { trpc } from './trpc';
 import type { ViewerStats } from './viewer-history';
@@ -13,40 +14,6 @@ import type { ViewerStats } from './viewer-history';
  * the cache then shows the change, without a request.
  */
 
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-interface Listed {
-  id: string;
-  createdAt: string;
-}
-
-/** Newest first, as the API lists; ids break ties so the order never flickers. */
-function newestFirst(a: Listed, b: Listed): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
-}
-
-/**
- * The pages with `item` put where it belongs: removed from wherever it was, then (if it belongs to
- * this list) inserted in order into the first page that reaches back to it. An item older than
- * everything loaded, with more pages to load, arrives with its own page instead.
- */
-export function placeInPages<T extends Listed>(pages: readonly Page<T>[], item: T, belongs: boolean): Page<T>[] {
-  const without = pages.map((page) => ({ ...page, items: page.items.filter((held) => held.id !== item.id) }));
-  if (!belongs) return without;
-  for (const [index, page] of without.entries()) {
-    const last = page.items.at(-1);
-    const isLastPage = index === without.length - 1;
-    if ((last && newestFirst(item, last) <= 0) || (isLastPage && page.nextCursor === null)) {
-      page.items = [...page.items, item].sort(newestFirst);
-      break;
-    }
-  }
-  return without;
-}
-
 type ListInput = { status?: string | undefined; title?: string | undefined; liveId?: string | undefined } | undefined;
 
 /** The cached lists of one procedure, plain (`useQuery`) or paged (`useInfiniteQuery`), with their input. */
@@ -55,15 +22,27 @@ function updateLists<T extends Listed>(
   queryKey: QueryKey,
   update: (pages: readonly Page<T>[], input: ListInput) => Page<T>[],
 ): void {
-  for (const query of queryClient.getQueryCache().findAll({ queryKey })) {
+  const cache = queryClient.getQueryCache();
+  for (const query of cache.findAll({ queryKey })) {
     const meta = query.queryKey[1] as { input?: ListInput; type?: string } | undefined;
-    const data = query.state.data as InfiniteData<Page<T>> | Page<T> | undefined;
-    if (!data) continue;
-    if ('pages' in data) {
-      queryClient.setQueryData(query.queryKey, { ...data, pages: update(data.pages, meta?.input) });
-    } else {
-      queryClient.setQueryData(query.queryKey, update([data], meta?.input)[0]);
-    }
+    const apply = () => {
+      const data = query.state.data as InfiniteData<Page<T>> | Page<T> | undefined;
+      if (!data) return;
+      if ('pages' in data) {
+        queryClient.setQueryData(query.queryKey, { ...data, pages: update(data.pages, meta?.input) });
+      } else {
+        queryClient.setQueryData(query.queryKey, update([data], meta?.input)[0]);
+      }
+    };
+    apply();
+    if (query.state.fetchStatus !== 'fetching') continue;
+    // A fetch under way lands with what it read (a next page is added to the pages as they were when
+    // it started), which may predate this change: the change is applied again once it has landed.
+    const stop = cache.subscribe((event) => {
+      if (event.query !== query || event.type !== 'updated') return;
+      if (event.action.type === 'success') apply();
+      if (event.action.type === 'success' || event.action.type === 'error') stop();
+    });
   }
 }
 
