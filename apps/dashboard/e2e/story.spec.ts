@@ -253,11 +253,14 @@ test('an operator watches a live from its first viewer to its short video, and r
   await retried.getByRole('button', { name: /^Retry/ }).click();
   await expect(retried.getByText('READY', { exact: true })).toBeVisible({ timeout: 90_000 });
   await expect(retried.getByLabel(/^Highlight clip of /)).toBeVisible();
+  // Who retried it, as on every state change: the shared OPERATOR_TOKEN is named `operator`.
+  await expect(retried).toContainText(/Retried by\s*operator/);
   await snapshot(page, '10-retried-to-ready');
 
   // Its page still tells the failure the retry put behind it, before the run that made it.
   await retried.getByRole('link', { name: secondTitle, exact: true }).click();
   await expect(page.getByRole('heading', { name: secondTitle, level: 1 })).toBeVisible();
+  await expect(page.getByText(/ · ended .+ by operator/)).toBeVisible();
   const retriedPanel = page.getByRole('region', { name: 'Short video' });
   await expect(retriedPanel.getByText('READY', { exact: true })).toBeVisible();
   await expect.poll(() => activityOf(retriedPanel)).toContainEqual(expect.stringMatching(/Failed · .*simulated fault/));

@@ -25,6 +25,8 @@ export const shortVideoSchema = z.object({
   /** A path on the API's origin (`/media/thumbnails/<id>.jpg`): the API does not know its public URL. */
   thumbnailUrl: z.string().nullable(),
   durationSec: z.number().nullable(),
+  /** The operator who last retried it (a name of OPERATOR_TOKENS, or `operator`), null before any retry. */
+  retriedBy: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -393,6 +393,7 @@ export function toShortVideo(row: ShortVideoRow): ShortVideo {
     videoUrl: row.videoUrl,
     thumbnailUrl: row.thumbnailUrl,
     durationSec: row.durationSec,
+    retriedBy: row.retriedBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -95,14 +95,17 @@ export function LiveDetail({ liveId }: { liveId: string }) {
       <div className={styles.meta}>
         <p>
           Created <LocalTime iso={live.createdAt} />
+          <ByOperator name={live.createdBy} />
           {live.startedAt && (
             <>
               {' · '}started <LocalTime iso={live.startedAt} />
+              <ByOperator name={live.startedBy} />
             </>
           )}
           {live.endedAt && (
             <>
               {' · '}ended <LocalTime iso={live.endedAt} />
+              <ByOperator name={live.endedBy} />
             </>
           )}
           {length && ` · ${live.endedAt ? 'lasted' : 'on air for'} ${length}`}
@@ -190,4 +193,9 @@ export function LiveDetail({ liveId }: { liveId: string }) {
       </div>
     </main>
   );
+}
+
+/** Who made a change (a named operator of OPERATOR_TOKENS, or `operator`); nothing when nobody did (the idle ender, say). */
+function ByOperator({ name }: { name: string | null }) {
+  return name ? <> by {name}</> : null;
 }

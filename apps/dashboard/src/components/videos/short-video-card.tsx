@@ -72,6 +72,12 @@ export function ShortVideoCard({ video, showLive = false }: ShortVideoCardProps)
               </dd>
             </div>
           )}
+          {video.retriedBy && (
+            <div>
+              <dt>Retried by</dt>
+              <dd>{video.retriedBy}</dd>
+            </div>
+          )}
           <div>
             <dt>Updated</dt>
             <dd>
