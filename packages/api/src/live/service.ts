@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import type { Database, Executor } from '../infra/db/client';
 import type { EventPayload } from '../infra/events';
 import type { Outbox } from '../infra/outbox/outbox';
-import { decodeCursor, encodeCursor } from '../infra/pagination';
+import { type Page, readPage } from '../infra/pagination';
 import { defineChannel, Feed, type RealtimeHub } from '../infra/realtime';
 import { isRedisUnavailable } from '../infra/redis';
 import { emptyViewerStats, type ViewerStats } from '../viewers/schema';
@@ -108,19 +108,17 @@ export class LiveService {
     return this.toSession(row);
   }
 
-  async list(input: ListLivesInput): Promise<{ items: LiveSession[]; nextCursor: string | null }> {
-    const rows = await liveStore.page(this.db, {
-      ...(input.status ? { status: input.status } : {}),
-      ...(input.title ? { title: input.title } : {}),
-      limit: input.limit + 1,
-      ...(input.cursor ? { after: decodeCursor(input.cursor) } : {}),
-    });
-    const page = rows.slice(0, input.limit);
-    const last = page.at(-1);
-    return {
-      items: await this.toSessions(page),
-      nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
-    };
+  async list(input: ListLivesInput): Promise<Page<LiveSession>> {
+    return readPage(
+      input,
+      (query) =>
+        liveStore.page(this.db, {
+          ...(input.status ? { status: input.status } : {}),
+          ...(input.title ? { title: input.title } : {}),
+          ...query,
+        }),
+      (rows) => this.toSessions(rows),
+    );
   }
 
   /**

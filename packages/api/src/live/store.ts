@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, gte, ilike, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../infra/db/client';
-import type { PageCursor } from '../infra/pagination';
+import { newestFirst, type PageQuery } from '../infra/pagination';
 import type { LiveStatus } from './schema';
 import { type LiveRow, lives } from './tables';
 
@@ -57,25 +57,21 @@ export const liveStore = {
     return row;
   },
 
-  /** Newest first, keyset-paginated on (createdAt, id) so pages never skip or repeat a row. */
-  async page(
-    db: Executor,
-    options: { status?: LiveStatus; title?: string; limit: number; after?: PageCursor },
-  ): Promise<LiveRow[]> {
-    const conditions: SQL[] = [];
-    if (options.status) conditions.push(eq(lives.status, options.status));
-    // The title's own % and _ are matched literally.
-    if (options.title) conditions.push(ilike(lives.title, `%${options.title.replace(/[\\%_]/g, '\\$&')}%`));
-    if (options.after) {
-      conditions.push(
-        sql`(${lives.createdAt}, ${lives.id}) < (${options.after.createdAt.toISOString()}, ${options.after.id})`,
-      );
-    }
+  /** Newest first (see infra/pagination). */
+  async page(db: Executor, options: { status?: LiveStatus; title?: string } & PageQuery): Promise<LiveRow[]> {
+    const order = newestFirst(lives, options.after);
     return db
       .select()
       .from(lives)
-      .where(and(...conditions))
-      .orderBy(desc(lives.createdAt), desc(lives.id))
+      .where(
+        and(
+          options.status ? eq(lives.status, options.status) : undefined,
+          // The title's own % and _ are matched literally.
+          options.title ? ilike(lives.title, `%${options.title.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+          order.after,
+        ),
+      )
+      .orderBy(...order.orderBy)
       .limit(options.limit);
   },
 

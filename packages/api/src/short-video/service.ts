@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ConflictError, NotFoundError } from '../errors';
 import { Batcher } from '../infra/batcher';
 import type { Database } from '../infra/db/client';
-import { decodeCursor, encodeCursor } from '../infra/pagination';
+import { type Page, readPage } from '../infra/pagination';
 import { Feed, type RealtimeHub } from '../infra/realtime';
 import { shortVideoUpdated } from './events';
 import type { SimulatedFaults } from './faults';
@@ -211,19 +211,17 @@ export class ShortVideoService {
     };
   }
 
-  async list(input: ListShortVideosInput): Promise<{ items: ShortVideo[]; nextCursor: string | null }> {
-    const rows = await shortVideoStore.page(this.db, {
-      ...(input.liveId ? { liveId: input.liveId } : {}),
-      ...(input.status ? { status: input.status } : {}),
-      limit: input.limit + 1,
-      ...(input.cursor ? { after: decodeCursor(input.cursor) } : {}),
-    });
-    const page = rows.slice(0, input.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toShortVideo),
-      nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
-    };
+  async list(input: ListShortVideosInput): Promise<Page<ShortVideo>> {
+    return readPage(
+      input,
+      (query) =>
+        shortVideoStore.page(this.db, {
+          ...(input.liveId ? { liveId: input.liveId } : {}),
+          ...(input.status ? { status: input.status } : {}),
+          ...query,
+        }),
+      (rows) => rows.map(toShortVideo),
+    );
   }
 
   /**

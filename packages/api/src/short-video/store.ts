@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, not, Param, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from '../infra/db/client';
-import type { PageCursor } from '../infra/pagination';
+import { newestFirst, type PageQuery } from '../infra/pagination';
 import type { ShortVideoStatus } from './schema';
 import { type ShortVideoRow, type ShortVideoStepRow, shortVideoSteps, shortVideos } from './tables';
 
@@ -208,24 +208,23 @@ export const shortVideoStore = {
     return row;
   },
 
-  /** Newest first, keyset-paginated on (createdAt, id). */
+  /** Newest first (see infra/pagination). */
   async page(
     db: Executor,
-    options: { liveId?: string; status?: ShortVideoStatus; limit: number; after?: PageCursor },
+    options: { liveId?: string; status?: ShortVideoStatus } & PageQuery,
   ): Promise<ShortVideoRow[]> {
-    const conditions: SQL[] = [];
-    if (options.liveId) conditions.push(eq(shortVideos.liveId, options.liveId));
-    if (options.status) conditions.push(eq(shortVideos.status, options.status));
-    if (options.after) {
-      conditions.push(
-        sql`(${shortVideos.createdAt}, ${shortVideos.id}) < (${options.after.createdAt.toISOString()}, ${options.after.id})`,
-      );
-    }
+    const order = newestFirst(shortVideos, options.after);
     return db
       .select()
       .from(shortVideos)
-      .where(and(...conditions))
-      .orderBy(desc(shortVideos.createdAt), desc(shortVideos.id))
+      .where(
+        and(
+          options.liveId ? eq(shortVideos.liveId, options.liveId) : undefined,
+          options.status ? eq(shortVideos.status, options.status) : undefined,
+          order.after,
+        ),
+      )
+      .orderBy(...order.orderBy)
       .limit(options.limit);
   },
 
