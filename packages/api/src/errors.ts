@@ -18,24 +18,25 @@ export type DomainErrorKind =
   | 'unavailable'
   | 'lagging';
 
-export class NotFoundError extends DomainError {
-  readonly kind = 'not-found';
-  override name = 'NotFoundError';
+/** The base of each kind of domain error: its kind, and its name in logs and stack traces. */
+function errorOfKind<K extends DomainErrorKind>(kind: K, name: string) {
+  return class extends DomainError {
+    readonly kind = kind;
+    override name = name;
+  };
+}
+
+export class NotFoundError extends errorOfKind('not-found', 'NotFoundError') {
   constructor(what: string, id: string) {
     super(`${what} ${id} does not exist`);
   }
 }
 
 /** The thing exists but is in a state that refuses the action. */
-export class ConflictError extends DomainError {
-  readonly kind = 'conflict';
-  override name = 'ConflictError';
-}
+export class ConflictError extends errorOfKind('conflict', 'ConflictError') {}
 
 /** A bad input that zod could not catch (e.g. a cursor from elsewhere), named by its field. */
-export class InvalidFieldError extends DomainError {
-  readonly kind = 'invalid-input';
-  override name = 'InvalidFieldError';
+export class InvalidFieldError extends errorOfKind('invalid-input', 'InvalidFieldError') {
   constructor(
     readonly field: string,
     readonly reason: string,
@@ -44,25 +45,14 @@ export class InvalidFieldError extends DomainError {
   }
 }
 
-export class UnauthorizedError extends DomainError {
-  readonly kind = 'unauthorized';
-  override name = 'UnauthorizedError';
-}
+export class UnauthorizedError extends errorOfKind('unauthorized', 'UnauthorizedError') {}
 
-export class ForbiddenError extends DomainError {
-  readonly kind = 'forbidden';
-  override name = 'ForbiddenError';
-}
+export class ForbiddenError extends errorOfKind('forbidden', 'ForbiddenError') {}
 
 /** The server is set up not to do this (e.g. the simulator is off). */
-export class PreconditionFailedError extends DomainError {
-  readonly kind = 'precondition-failed';
-  override name = 'PreconditionFailedError';
-}
+export class PreconditionFailedError extends errorOfKind('precondition-failed', 'PreconditionFailedError') {}
 
-export class TooManyRequestsError extends DomainError {
-  readonly kind = 'too-many-requests';
-  override name = 'TooManyRequestsError';
+export class TooManyRequestsError extends errorOfKind('too-many-requests', 'TooManyRequestsError') {
   constructor(
     message: string,
     /** Seconds until the caller may try again (the `Retry-After` header). */
@@ -73,9 +63,7 @@ export class TooManyRequestsError extends DomainError {
 }
 
 /** A dependency (Redis, the database) does not answer: retry shortly. */
-export class UnavailableError extends DomainError {
-  readonly kind = 'unavailable';
-  override name = 'UnavailableError';
+export class UnavailableError extends errorOfKind('unavailable', 'UnavailableError') {
   constructor(
     readonly dependency: 'Redis' | 'The database',
     options?: { cause?: unknown },
@@ -88,9 +76,7 @@ export class UnavailableError extends DomainError {
  * A subscriber that fell too far behind to be caught up in memory: its stream ends with a retryable
  * error, and its client reconnects and resumes from its last event id.
  */
-export class SubscriberLaggingError extends DomainError {
-  readonly kind = 'lagging';
-  override name = 'SubscriberLaggingError';
+export class SubscriberLaggingError extends errorOfKind('lagging', 'SubscriberLaggingError') {
   constructor() {
     super('This subscriber fell too far behind; reconnect to resume from the last event id');
   }
