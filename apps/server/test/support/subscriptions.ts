@@ -25,7 +25,7 @@ export class Recorder<T> {
     return this.events.at(-1);
   }
 
-  async waitFor(predicate: (event: Tracked<T>) => boolean, timeout = 5_000): Promise<Tracked<T>> {
+  async waitFor(predicate: (event: Tracked<T>) => boolean, timeout = 20_000): Promise<Tracked<T>> {
     return vi.waitFor(
       () => {
         const match = this.events.find(predicate);
