@@ -68,6 +68,8 @@ export interface OnAirStartOptions {
   redisPrefix: string;
   nodeArgs?: string[];
   verbose?: boolean;
+  /** Settings on top of the bench's own (a Redis Cluster's REDIS_CLUSTER_NODES, PRESENCE_SHARDS, ...). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -97,6 +99,7 @@ export async function startOnAir(options: OnAirStartOptions): Promise<OnAirServe
     // Every subscriber of the fan-out runs comes from one address: the per-address cap is for the field.
     SSE_MAX_STREAMS_PER_ADDRESS: '20000',
     SSE_MAX_STREAMS: '20000',
+    ...options.env,
   };
   const script =
     options.kind === 'data-plane'
