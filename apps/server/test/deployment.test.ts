@@ -192,7 +192,7 @@ describe('docker-compose.yml', () => {
   });
 });
 
-describe('the scale profile\'s load balancer (deploy/compose/nginx.conf)', () => {
+describe("the scale profile's load balancer (deploy/compose/nginx.conf)", () => {
   const config = readFileSync(join(root, 'deploy/compose/nginx.conf'), 'utf8')
     .split('\n')
     .map((line) => line.replace(/#.*$/, '').trim())
