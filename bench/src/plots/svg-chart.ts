@@ -51,7 +51,7 @@ export function formatNumber(value: number): string {
 
 const trim = (value: number) => String(Number(value.toFixed(value !== 0 && Math.abs(value) < 10 ? 2 : 1)));
 
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Two decimals at most: stable text, small files. */
@@ -96,9 +96,9 @@ export function renderChart(chart: Chart): string {
   const axis = scales(chart);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${chartSize.width}" height="${chartSize.height}" viewBox="0 0 ${chartSize.width} ${chartSize.height}" font-family="sans-serif" font-size="12">`,
-    `<title>${escape(chart.title)}</title>`,
+    `<title>${escapeXml(chart.title)}</title>`,
     `<rect width="${chartSize.width}" height="${chartSize.height}" fill="#ffffff"/>`,
-    `<text x="${chartSize.width / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${escape(chart.title)}</text>`,
+    `<text x="${chartSize.width / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(chart.title)}</text>`,
   ];
 
   // Horizontal grid and y ticks.
@@ -114,7 +114,7 @@ export function renderChart(chart: Chart): string {
     const categories = chart.categories ?? range(0, axis.groups - 1).map(String);
     categories.forEach((category, index) => {
       const x = at(plotArea.left + axis.groupWidth * (index + 0.5));
-      out.push(`<text x="${x}" y="${plotArea.bottom + 18}" text-anchor="middle">${escape(category)}</text>`);
+      out.push(`<text x="${x}" y="${plotArea.bottom + 18}" text-anchor="middle">${escapeXml(category)}</text>`);
     });
     chart.series.forEach((series, seriesIndex) => {
       const color = palette[seriesIndex % palette.length];
@@ -122,7 +122,7 @@ export function renderChart(chart: Chart): string {
         const top = axis.y(Math.max(0, point.y));
         const height = Math.abs(axis.y(0) - axis.y(point.y));
         out.push(
-          `<rect class="bar" data-series="${escape(series.name)}" data-x="${point.x}" data-y="${point.y}" x="${at(axis.x(point.x, seriesIndex))}" y="${at(top)}" width="${at(axis.barWidth)}" height="${at(height)}" fill="${color}"/>`,
+          `<rect class="bar" data-series="${escapeXml(series.name)}" data-x="${point.x}" data-y="${point.y}" x="${at(axis.x(point.x, seriesIndex))}" y="${at(top)}" width="${at(axis.barWidth)}" height="${at(height)}" fill="${color}"/>`,
           `<text x="${at(axis.x(point.x, seriesIndex) + axis.barWidth / 2)}" y="${at(top - 4)}" text-anchor="middle" font-size="10">${formatNumber(point.y)}</text>`,
         );
       }
@@ -140,11 +140,11 @@ export function renderChart(chart: Chart): string {
       const points = [...series.points].sort((a, b) => a.x - b.x);
       const path = points.map((point) => `${at(axis.x(point.x))},${at(axis.y(point.y))}`).join(' ');
       out.push(
-        `<polyline class="line" data-series="${escape(series.name)}" points="${path}" fill="none" stroke="${color}" stroke-width="2"/>`,
+        `<polyline class="line" data-series="${escapeXml(series.name)}" points="${path}" fill="none" stroke="${color}" stroke-width="2"/>`,
       );
       for (const point of points) {
         out.push(
-          `<circle class="point" data-series="${escape(series.name)}" data-x="${point.x}" data-y="${point.y}" cx="${at(axis.x(point.x))}" cy="${at(axis.y(point.y))}" r="3" fill="${color}"/>`,
+          `<circle class="point" data-series="${escapeXml(series.name)}" data-x="${point.x}" data-y="${point.y}" cx="${at(axis.x(point.x))}" cy="${at(axis.y(point.y))}" r="3" fill="${color}"/>`,
         );
       }
     });
@@ -154,15 +154,15 @@ export function renderChart(chart: Chart): string {
   out.push(
     `<line x1="${plotArea.left}" y1="${plotArea.bottom}" x2="${plotArea.right}" y2="${plotArea.bottom}" stroke="#333333"/>`,
     `<line x1="${plotArea.left}" y1="${plotArea.top}" x2="${plotArea.left}" y2="${plotArea.bottom}" stroke="#333333"/>`,
-    `<text x="${(plotArea.left + plotArea.right) / 2}" y="${plotArea.bottom + 40}" text-anchor="middle">${escape(chart.xLabel)}</text>`,
-    `<text x="18" y="${(plotArea.top + plotArea.bottom) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(plotArea.top + plotArea.bottom) / 2})">${escape(chart.yLabel)}</text>`,
+    `<text x="${(plotArea.left + plotArea.right) / 2}" y="${plotArea.bottom + 40}" text-anchor="middle">${escapeXml(chart.xLabel)}</text>`,
+    `<text x="18" y="${(plotArea.top + plotArea.bottom) / 2}" text-anchor="middle" transform="rotate(-90 18 ${(plotArea.top + plotArea.bottom) / 2})">${escapeXml(chart.yLabel)}</text>`,
   );
   chart.series.forEach((series, index) => {
     const x = plotArea.left + index * 160;
     const y = chartSize.height - 18;
     out.push(
       `<rect x="${x}" y="${y - 9}" width="12" height="12" fill="${palette[index % palette.length]}"/>`,
-      `<text x="${x + 18}" y="${y}" dominant-baseline="middle">${escape(series.name)}</text>`,
+      `<text x="${x + 18}" y="${y}" dominant-baseline="middle">${escapeXml(series.name)}</text>`,
     );
   });
   out.push('</svg>');
