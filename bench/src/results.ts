@@ -9,6 +9,8 @@ export const resultsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../r
 export interface ResultsFile<T> {
   section: string;
   writtenAt: string;
+  /** Only on a file written by hand from an older markdown report; a run of the bench replaces it. */
+  transcribedFrom?: string;
   results: T;
 }
 

@@ -40,14 +40,17 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
-/** 1,234 · 12k · 1.5M: short enough for an axis. */
+/** 500 · 5k · 1.5M: short enough for an axis. */
 export function formatNumber(value: number): string {
   const abs = Math.abs(value);
   if (abs >= 1e6) return `${trim(value / 1e6)}M`;
-  if (abs >= 1e4) return `${trim(value / 1e3)}k`;
-  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 1000) return `${trim(value / 1e3)}k`;
   return trim(value);
 }
+
+/** 14,254 · 2.5: a value written on its bar, in full. */
+const formatValue = (value: number) =>
+  Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : trim(value);
 
 const trim = (value: number) => String(Number(value.toFixed(value !== 0 && Math.abs(value) < 10 ? 2 : 1)));
 
@@ -123,7 +126,7 @@ export function renderChart(chart: Chart): string {
         const height = Math.abs(axis.y(0) - axis.y(point.y));
         out.push(
           `<rect class="bar" data-series="${escapeXml(series.name)}" data-x="${point.x}" data-y="${point.y}" x="${at(axis.x(point.x, seriesIndex))}" y="${at(top)}" width="${at(axis.barWidth)}" height="${at(height)}" fill="${color}"/>`,
-          `<text x="${at(axis.x(point.x, seriesIndex) + axis.barWidth / 2)}" y="${at(top - 4)}" text-anchor="middle" font-size="10">${formatNumber(point.y)}</text>`,
+          `<text x="${at(axis.x(point.x, seriesIndex) + axis.barWidth / 2)}" y="${at(top - 4)}" text-anchor="middle" font-size="10">${formatValue(point.y)}</text>`,
         );
       }
     });
