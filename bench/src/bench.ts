@@ -35,4 +35,9 @@ for (const section of sections) {
     );
   }
 }
+// The figures of docs/scaling.md, redrawn from the results just written (and the capacity model).
+if (process.env.BENCH_WRITE !== '0') {
+  const { drawFigures } = await import('./plots/figures');
+  process.stdout.write(`## Capacity model (docs/scaling.md)\n\n${drawFigures()}\n`);
+}
 process.exit(failed > 0 ? 1 : 0);

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +9,10 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { deleteKeysAt } from './redis-keys';
+import { writeResults } from './results';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(benchDir, '..');
-const resultsFile = join(benchDir, 'results/pipeline.md');
 const log = (message: string) => process.stderr.write(`[pipeline bench] ${message}\n`);
 
 export interface PipelineBenchOptions {
@@ -22,7 +22,7 @@ export interface PipelineBenchOptions {
   samples?: number;
   /** WORKER_CONCURRENCY of OnAir and of the bare worker (default 8, BENCH_PIPELINE_CONCURRENCY). */
   concurrency?: number;
-  /** Write bench/results/pipeline.md (default true, BENCH_WRITE=0 not to). */
+  /** Write bench/results/pipeline.md and pipeline.json (default true, BENCH_WRITE=0 not to). */
   write?: boolean;
   redisUrl?: string;
   /** The PostgreSQL server; a database is created for the run and dropped after it. */
@@ -190,8 +190,7 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
     };
     const report = renderPipelineReport(results);
     if (options.write ?? true) {
-      mkdirSync(dirname(resultsFile), { recursive: true });
-      writeFileSync(resultsFile, report);
+      writeResults('pipeline', report, results);
     }
     return report;
   } finally {

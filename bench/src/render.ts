@@ -9,7 +9,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { appRouter, createLogger, createOnAir, ffmpegArgs, loadEnv, renderArgs, type ShortVideo } from '@onair/api';
 import { deleteKeysAt } from './redis-keys';
+import { writeResults } from './results';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(benchDir, '.cache');
@@ -124,7 +124,10 @@ export async function runRenderBench(): Promise<string> {
     await deleteKeysAt(redisUrl, `${prefix}:*`);
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return report({ alone, worker, preset, durationSec: (performance.now() - started) / 1000 });
+  const results = { alone, worker, preset, durationSec: (performance.now() - started) / 1000 };
+  const markdown = report(results);
+  writeResults('render', markdown, results);
+  return markdown;
 }
 
 interface Cost {
@@ -270,8 +273,6 @@ function markdownTable([header, ...rows]: string[][]): string[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const markdown = await runRenderBench();
-  writeFileSync(join(benchDir, 'results', 'render.md'), markdown);
-  process.stdout.write(markdown);
+  process.stdout.write(await runRenderBench());
   process.exit(0);
 }

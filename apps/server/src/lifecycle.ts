@@ -12,7 +12,13 @@ export function runEntrypoint(what: string, main: () => Promise<void>): void {
   });
 }
 
-/** On SIGTERM or SIGINT: `stop` (finish or hand back work, close connections), then exit; at most 10 s. */
+/**
+ * The longest a process takes to stop after SIGTERM; an orchestrator's grace period must exceed it
+ * (deploy/kubernetes sets terminationGracePeriodSeconds from it, and its test checks that).
+ */
+export const shutdownDeadlineMs = 10_000;
+
+/** On SIGTERM or SIGINT: `stop` (finish or hand back work, close connections), then exit; at most shutdownDeadlineMs. */
 export function stopOnSignals(logger: OnAir['logger'], stop: () => Promise<void>): void {
   let stopping = false;
   const onSignal = async (signal: string) => {
@@ -20,9 +26,9 @@ export function stopOnSignals(logger: OnAir['logger'], stop: () => Promise<void>
     stopping = true;
     logger.info({ signal }, 'shutting down');
     const deadline = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting');
+      logger.error(`shutdown took longer than ${shutdownDeadlineMs / 1000} s; exiting`);
       process.exit(1);
-    }, 10_000);
+    }, shutdownDeadlineMs);
     deadline.unref();
     await stop();
     process.exit(0);

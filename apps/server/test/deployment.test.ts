@@ -68,10 +68,27 @@ describe('docker-compose.yml', () => {
     expect(result.stderr).toContain('set OPERATOR_TOKEN');
   });
 
-  it('has the five services', () => {
+  it('is valid with the scale profile', () => {
+    // docker-compose 1.29 validates every service whatever the profile; the profile is still named,
+    // as `docker compose` v2 takes it, so that the command documented in docs/operations.md is the one tested.
+    const result = compose(['--profile', 'scale', 'config', '-q']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('has the five services, and the load balancer, API instances and workers of the scale profile', () => {
     const result = compose(['config', '--services']);
     expect(result.status).toBe(0);
-    expect(result.stdout.trim().split('\n').sort()).toEqual(['dashboard', 'postgres', 'redis', 'server', 'worker']);
+    expect(result.stdout.trim().split('\n').sort()).toEqual([
+      'api',
+      'dashboard',
+      'lb',
+      'postgres',
+      'redis',
+      'server',
+      'worker',
+      'workers',
+    ]);
   });
 
   describe('as rendered', () => {
@@ -129,12 +146,80 @@ describe('docker-compose.yml', () => {
       expect(service('dashboard')).toContain('published: 3000');
     });
 
+    it('puts the load balancer, the API replicas and the worker replicas in the scale profile only', () => {
+      for (const name of ['lb', 'api', 'workers']) expect(service(name)).toMatch(/profiles:\n\s+- scale/);
+      for (const name of ['redis', 'postgres', 'server', 'worker', 'dashboard']) {
+        expect(service(name)).not.toContain('profiles:');
+      }
+    });
+
+    it('runs API_REPLICAS API instances without a host port, behind the load balancer only', () => {
+      const api = service('api');
+      expect(api).toMatch(/deploy:\n\s+replicas: 3/);
+      expect(api).not.toContain('ports:');
+      expect(api).toMatch(/WORKER: "?off"?/);
+      expect(api).toContain("TRUST_PROXY: '1'");
+      expect(api).toMatch(/- '@onair\/server'\n\s+- start/);
+      expect(api).toMatch(/healthcheck:[\s\S]*http:\/\/127\.0\.0\.1:4000\/readyz/);
+      expect(api).toMatch(/depends_on:\n\s+server:\n\s+condition: service_healthy/);
+      const more = compose(['config'], { OPERATOR_TOKEN: operatorToken, API_REPLICAS: '6', WORKER_REPLICAS: '4' });
+      expect(serviceBlocks(more.stdout).get('api')).toMatch(/replicas: 6/);
+      expect(serviceBlocks(more.stdout).get('workers')).toMatch(/replicas: 4/);
+    });
+
+    it('runs WORKER_REPLICAS worker processes with their health endpoint', () => {
+      const workers = service('workers');
+      expect(workers).toMatch(/deploy:\n\s+replicas: 2/);
+      expect(workers).toMatch(/- '@onair\/server'\n\s+- worker/);
+      expect(workers).toMatch(/healthcheck:[\s\S]*http:\/\/127\.0\.0\.1:9100\/healthz/);
+      expect(workers).not.toContain('ports:');
+    });
+
+    it('publishes the load balancer from the official nginx image with the committed configuration', () => {
+      const lb = service('lb');
+      expect(lb).toMatch(/image: nginx:1\.28-alpine/);
+      expect(lb).toContain('published: 8080');
+      expect(lb).toMatch(/deploy\/compose\/nginx\.conf:\/etc\/nginx\/conf\.d\/default\.conf:ro/);
+      expect(lb).toMatch(/depends_on:\n\s+api:\n\s+condition: service_healthy/);
+    });
+
     it('publishes Redis on loopback only, on the port pnpm dev asks for', () => {
       expect(service('redis')).toContain('- 127.0.0.1:6379:6379/tcp');
       const moved = compose(['config'], { OPERATOR_TOKEN: operatorToken, REDIS_PORT: '6391' });
       expect(serviceBlocks(moved.stdout).get('redis')).toContain('- 127.0.0.1:6391:6379/tcp');
       expect(service('postgres')).not.toContain('published');
     });
+  });
+});
+
+describe("the scale profile's load balancer (deploy/compose/nginx.conf)", () => {
+  const config = readFileSync(join(root, 'deploy/compose/nginx.conf'), 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter(Boolean)
+    .join('\n');
+  const directive = (name: string) => new RegExp(`^${name} [^;]+;$`, 'm').exec(config)?.[0];
+
+  it('streams SSE through: no buffering, no gzip, long read timeouts', () => {
+    expect(directive('proxy_buffering')).toBe('proxy_buffering off;');
+    expect(directive('gzip')).toBe('gzip off;');
+    expect(directive('proxy_read_timeout')).toBe('proxy_read_timeout 1h;');
+    expect(directive('proxy_send_timeout')).toBe('proxy_send_timeout 1h;');
+    // X-Accel-Buffering (which OnAir sends) is honoured unless nginx is told to ignore it.
+    expect(config).not.toContain('proxy_ignore_headers');
+  });
+
+  it('keeps HTTP/1.1 connections alive to every API replica, without sticky sessions', () => {
+    expect(directive('proxy_http_version')).toBe('proxy_http_version 1.1;');
+    expect(directive('proxy_set_header Connection')).toBe('proxy_set_header Connection "";');
+    expect(directive('keepalive')).toMatch(/^keepalive \d+;$/);
+    expect(directive('server api:4000')).toBe('server api:4000 resolve;');
+    expect(config).not.toMatch(/^(ip_hash|hash|sticky)\b/m);
+    expect(directive('listen')).toBe('listen 8080;');
+  });
+
+  it('tells the instances who the client is, as the one proxy they trust', () => {
+    expect(directive('proxy_set_header X-Forwarded-For')).toBe('proxy_set_header X-Forwarded-For $remote_addr;');
   });
 });
 

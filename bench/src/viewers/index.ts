@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { deleteKeys } from '../redis-keys';
+import { resultsDir, writeResults } from '../results';
 import { type FanoutResult, type JoinsResult, Measurements, medianOfRounds, type Target } from './measure';
 import { benchViewerSecret, JoinDriver, type OnAirServer, startOnAir } from './onair';
 import { Child, freePort, type Message, sleep } from './proc';
@@ -14,7 +15,6 @@ import { renderReport, type ViewersResults } from './report';
 const scriptsDir = dirname(fileURLToPath(import.meta.url));
 const benchDir = resolve(scriptsDir, '../..');
 const repoRoot = resolve(benchDir, '..');
-const resultsFile = join(benchDir, 'results/viewers.md');
 /** Every server runs with a full GC on SIGUSR2, which (c) uses before reading RSS. */
 const gcOnSignal = ['--expose-gc', '--import', pathToFileURL(join(scriptsDir, 'gc-on-signal.mjs')).href];
 
@@ -37,7 +37,7 @@ export interface ViewersBenchOptions {
   diagnosis?: boolean;
   /** Also measure joins with the data plane off (default true, BENCH_GENERIC=0 to skip). */
   generic?: boolean;
-  /** Write the report to bench/results/viewers.md (default true, BENCH_WRITE=0 not to). */
+  /** Write the report to bench/results/viewers.md and its figures to viewers.json (default true, BENCH_WRITE=0 not to). */
   write?: boolean;
   /** Extra node flags for the OnAir server, e.g. --cpu-prof (BENCH_ONAIR_NODE_ARGS). */
   onairNodeArgs?: string[];
@@ -108,7 +108,7 @@ function ensureServerBuilt(): void {
 /**
  * The viewers benchmark (issue 3 item 7): (a) joins per second, (b) count-update fan-out at 1,000
  * and 5,000 subscribers, (c) memory per idle subscriber — each OnAir figure beside the bare Node
- * figure measured in the same run. Returns the markdown report (and writes bench/results/viewers.md).
+ * figure measured in the same run. Returns the markdown report (and writes bench/results/viewers.md and .json).
  */
 export async function runViewersBench(overrides: ViewersBenchOptions = {}): Promise<string> {
   const options = { ...optionsFromEnv(), ...overrides };
@@ -355,9 +355,8 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
   results.machine.durationSec = (performance.now() - startedAt) / 1000;
   const report = renderReport(results);
   if (options.write ?? true) {
-    mkdirSync(dirname(resultsFile), { recursive: true });
-    writeFileSync(resultsFile, report);
-    log(`report written to ${resultsFile}`);
+    writeResults('viewers', report, results);
+    log(`report and figures written to ${join(resultsDir, 'viewers')}.{md,json}`);
   }
   return report;
 }
