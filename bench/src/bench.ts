@@ -21,6 +21,9 @@ if (existsSync(pipeline)) {
 // The render stage against the same ffmpeg command alone (issue 11).
 sections.push({ name: 'render', run: async () => (await import('./render')).runRenderBench() });
 
+// One live of 100,000 viewers on a local Redis Cluster, sharded presence against one shard (issue 10).
+sections.push({ name: 'mega-live', run: async () => (await import('./mega-live')).runMegaLiveBench() });
+
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 let failed = 0;
 for (const section of sections) {
