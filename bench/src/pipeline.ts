@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -8,6 +8,8 @@ import { appRouter, createLogger, createOnAir, loadEnv, type OnAir, type ShortVi
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
+import { machineFacts, machineLine, shortCommit } from './machine';
+import { markdownTable } from './markdown-table';
 import { deleteKeysAt } from './redis-keys';
 import { writeResults } from './results';
 
@@ -186,7 +188,7 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
       drainCpuMs,
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
-      machine: machineFacts((performance.now() - startedAt) / 1000),
+      machine: machineSummary((performance.now() - startedAt) / 1000),
     };
     const report = renderPipelineReport(results);
     if (options.write ?? true) {
@@ -370,35 +372,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
 }
 
-function machineFacts(durationSec: number): string {
-  const git = (...args: string[]) => {
-    try {
-      return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      return '?';
-    }
-  };
-  const cpus = os.cpus();
-  return [
-    new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    `Node ${process.version}`,
-    `${cpus.length} × ${cpus[0]?.model.trim() ?? '?'}`,
-    `load ${os
-      .loadavg()
-      .map((load) => load.toFixed(2))
-      .join(' ')}`,
-    `commit ${git('rev-parse', '--short', 'HEAD')}`,
-    `${durationSec.toFixed(0)} s`,
-  ].join(', ');
-}
-
-/** A markdown table with its columns padded, as Biome formats one (so a written report passes `pnpm lint`). */
-function markdownTable([header, ...rows]: string[][]): string[] {
-  const all = header ? [header, ...rows] : rows;
-  const widths = (header ?? []).map((_, column) => Math.max(3, ...all.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) =>
-    `| ${widths.map((width, column) => (cells[column] ?? '').padEnd(width)).join(' | ')} |`;
-  return [line(header ?? []), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
+function machineSummary(durationSec: number): string {
+  return machineLine(machineFacts(), `commit ${shortCommit(repoRoot)}`, `${durationSec.toFixed(0)} s`);
 }
 
 export function renderPipelineReport(results: PipelineResults): string {

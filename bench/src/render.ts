@@ -17,6 +17,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { appRouter, createLogger, createOnAir, ffmpegArgs, loadEnv, renderArgs, type ShortVideo } from '@onair/api';
+import { machineFacts, machineLine } from './machine';
+import { markdownTable } from './markdown-table';
 import { deleteKeysAt } from './redis-keys';
 import { writeResults } from './results';
 
@@ -246,7 +248,6 @@ function report(results: { alone: Cost[]; worker: Cost[]; preset: string; durati
       '',
     ],
   ];
-  const cpus = os.cpus();
   return [
     '## Short-video render',
     '',
@@ -256,20 +257,9 @@ function report(results: { alone: Cost[]; worker: Cost[]; preset: string; durati
     '',
     ...markdownTable(rows),
     '',
-    `${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? '?'}, load ${os
-      .loadavg()
-      .map((load) => load.toFixed(2))
-      .join(' ')}, ${results.durationSec.toFixed(0)} s`,
+    machineLine(machineFacts(), `${results.durationSec.toFixed(0)} s`),
     '',
   ].join('\n');
-}
-
-function markdownTable([header, ...rows]: string[][]): string[] {
-  const all = header ? [header, ...rows] : rows;
-  const widths = (header ?? []).map((_, column) => Math.max(3, ...all.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) =>
-    `| ${widths.map((width, column) => (cells[column] ?? '').padEnd(width)).join(' | ')} |`;
-  return [line(header ?? []), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -5,10 +5,11 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
+import { git, machineFacts, shortCommit } from '../machine';
 import { deleteKeys } from '../redis-keys';
 import { resultsDir, writeResults } from '../results';
 import { type FanoutResult, type JoinsResult, Measurements, medianOfRounds, type Target } from './measure';
-import { benchViewerSecret, JoinDriver, type OnAirServer, startOnAir } from './onair';
+import { benchViewerSecret, JoinDriver, type OnAirKind, type OnAirServer, startOnAir } from './onair';
 import { Child, freePort, type Message, sleep } from './proc';
 import { renderReport, type ViewersResults } from './report';
 
@@ -72,14 +73,6 @@ const log = (message: string) =>
     `[viewers bench ${((performance.now() - loadedAt) / 1000).toFixed(0).padStart(3)} s] ${message}\n`,
   );
 
-function git(...args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return '';
-  }
-}
-
 /** A bare server script as a child; resolves once it printed `listening`. */
 async function startBare(script: string, args: string[], verbose: boolean): Promise<{ child: Child; port: number }> {
   const port = await freePort();
@@ -133,21 +126,12 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
   process.env.BENCH_GC_REPORT_DIR = gcReportDir;
   const measure = new Measurements(scriptsDir, redis, verbose, gcReportDir);
   const redisVersion = /^redis_version:(\S+)/m.exec(await redis.info('server'))?.[1] ?? '?';
-  const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
-  const cpus = os.cpus();
+  const dirty = git(repoRoot, 'status', '--porcelain', '--untracked-files=no') !== '';
   const results: ViewersResults = {
     machine: {
-      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      node: process.version,
-      cpu: cpus[0]?.model.trim() ?? '?',
-      cores: cpus.length,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      loadAverage: os
-        .loadavg()
-        .map((load) => load.toFixed(2))
-        .join(' '),
+      ...machineFacts(),
       redis: redisVersion,
-      commit: `commit ${git('rev-parse', '--short', 'HEAD') || '?'}${dirty ? ' with uncommitted changes in the working tree' : ''}`,
+      commit: `commit ${shortCommit(repoRoot)}${dirty ? ' with uncommitted changes in the working tree' : ''}`,
       durationSec: 0,
     },
   };
@@ -161,20 +145,15 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
     running.splice(running.indexOf(server), 1);
     await server.stop();
   };
+  // Every OnAir of the run shares the Redis and the verbosity, each under a Redis prefix of its own.
+  const startTrackedOnAir = async (kind: OnAirKind, name: string, nodeArgs: string[] = []) =>
+    track(
+      await startOnAir({ kind, repoRoot, benchDir, redisUrl, redisPrefix: `${prefix}:${name}`, nodeArgs, verbose }),
+    );
 
   try {
     log(`Redis prefix ${prefix}; starting OnAir (apps/server/dist/main.js)`);
-    const onair: OnAirServer = track(
-      await startOnAir({
-        kind: 'data-plane',
-        repoRoot,
-        benchDir,
-        redisUrl,
-        redisPrefix: `${prefix}:onair`,
-        nodeArgs: [...gcOnSignal, ...(options.onairNodeArgs ?? [])],
-        verbose,
-      }),
-    );
+    const onair = await startTrackedOnAir('data-plane', 'onair', [...gcOnSignal, ...(options.onairNodeArgs ?? [])]);
     const onairTarget = targetOf('OnAir', onair.child, onair.api.port);
     const onStats = (liveId: string) => `/trpc/viewer.onStats?input=${encodeURIComponent(JSON.stringify({ liveId }))}`;
 
@@ -285,16 +264,7 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
       if (options.generic ?? true) {
         // Context: the same server with the data plane off (tRPC's generic path), idle until its turn.
         log('(a) joins: starting OnAir with the data plane off (tRPC generic path, via tsx)');
-        generic = track(
-          await startOnAir({
-            kind: 'generic',
-            repoRoot,
-            benchDir,
-            redisUrl,
-            redisPrefix: `${prefix}:generic`,
-            verbose,
-          }),
-        );
+        generic = await startTrackedOnAir('generic', 'generic');
         const genericLive = await generic.api.createLive('bench: joins, generic path');
         const genericTarget = targetOf('generic', generic.child, generic.api.port);
         configs.push({

@@ -1,19 +1,8 @@
+import type { MachineFacts } from '../machine';
 import type { FanoutResult, JoinsResult, MemoryResult } from './measure';
 
-export interface MachineFacts {
-  date: string;
-  node: string;
-  cpu: string;
-  cores: number;
-  memoryGiB: number;
-  loadAverage: string;
-  redis: string;
-  commit: string;
-  durationSec: number;
-}
-
 export interface ViewersResults {
-  machine: MachineFacts;
+  machine: MachineFacts & { redis: string; commit: string; durationSec: number };
   joins?: {
     seconds: number;
     rounds: number;
@@ -41,6 +30,26 @@ const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toF
 const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—');
 const verdict = (pass: boolean) => (pass ? '**PASS**' : '**FALL SHORT**');
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const whole = (value: number) => fixed(value, 0);
+
+/**
+ * A row that sets one of OnAir's figures beside bare Node's: the leading cells, both figures, their
+ * ratio, then the target and whether it is met ('—' where there is none).
+ */
+const versus = (
+  lead: (string | number)[],
+  onair: number,
+  bare: number,
+  format: (value: number) => string,
+  target = '—',
+  result = '—',
+) => row([...lead, format(onair), format(bare), ratio(onair / bare), target, result]);
+
+/** The header and alignment rows of a table of `versus` rows: each leading column with its alignment. */
+const versusHead = (lead: [label: string, align: '---' | '---:'][], onair = 'OnAir', bare = 'bare') => [
+  row([...lead.map(([label]) => label), onair, bare, 'ratio', 'target', 'result']),
+  row([...lead.map(([, align]) => align), '---:', '---:', '---:', '---', '---']),
+];
 
 function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
   const { onairUnbatched: ou, onairTokens: ot, bareUnbatched: bu, onairBatched: ob, bareBatched: bb, generic } = joins;
@@ -50,47 +59,38 @@ function joinsSection(joins: NonNullable<ViewersResults['joins']>): string[] {
     '',
     `Median of ${joins.rounds} rounds of ${joins.seconds} s; each round runs bare and OnAir one after the other (a ${joins.warmupSec} s warm-up before the first round, 0.5 s before the others).`,
     '',
-    row(['path', 'OnAir joins/s', 'bare joins/s', 'ratio', 'target', 'result']),
-    row(['---', '---:', '---:', '---:', '---', '---']),
-    row([
-      'unbatched (`POST /trpc/viewer.join`)',
-      int(ou.joinsPerSec),
-      int(bu.joinsPerSec),
-      ratio(unbatchedRatio),
+    ...versusHead([['path', '---']], 'OnAir joins/s', 'bare joins/s'),
+    versus(
+      ['unbatched (`POST /trpc/viewer.join`)'],
+      ou.joinsPerSec,
+      bu.joinsPerSec,
+      int,
       '≥ 0.6× bare unbatched',
       verdict(unbatchedRatio >= 0.6),
-    ]),
-    row([
-      `batched ×${ob.batch} (\`?batch=1\`; joins/s, not requests/s)`,
-      int(ob.joinsPerSec),
-      int(bb.joinsPerSec),
-      ratio(ob.joinsPerSec / bb.joinsPerSec),
+    ),
+    versus(
+      [`batched ×${ob.batch} (\`?batch=1\`; joins/s, not requests/s)`],
+      ob.joinsPerSec,
+      bb.joinsPerSec,
+      int,
       `— (vs bare unbatched: ${ratio(ob.joinsPerSec / bu.joinsPerSec)})`,
-      '—',
-    ]),
+    ),
   ];
   if (ot) {
     lines.push(
-      row([
-        'token mode (`viewerToken`, HS256 verified on every call)',
-        int(ot.joinsPerSec),
-        int(bu.joinsPerSec),
-        ratio(ot.joinsPerSec / bu.joinsPerSec),
+      versus(
+        ['token mode (`viewerToken`, HS256 verified on every call)'],
+        ot.joinsPerSec,
+        bu.joinsPerSec,
+        int,
         '≥ 0.5× bare unbatched',
         verdict(ot.joinsPerSec / bu.joinsPerSec >= 0.5),
-      ]),
+      ),
     );
   }
   if (generic) {
     lines.push(
-      row([
-        'context: data plane off (tRPC generic path, unbatched)',
-        int(generic.joinsPerSec),
-        int(bu.joinsPerSec),
-        ratio(generic.joinsPerSec / bu.joinsPerSec),
-        '—',
-        '—',
-      ]),
+      versus(['context: data plane off (tRPC generic path, unbatched)'], generic.joinsPerSec, bu.joinsPerSec, int),
     );
   }
   lines.push(
@@ -137,68 +137,29 @@ function fanoutSection(fanout: NonNullable<ViewersResults['fanout']>): string[] 
     '',
     'OnAir: a join of a fresh viewer every 100 ms through `POST /trpc/viewer.join`, subscribers on `GET /trpc/viewer.onStats`; latency = arrival − `updatedAt` (the Redis clock at the join), so it spans the whole path join → Lua → publish → Redis pub/sub → fan-out → socket. Bare: the `node:http` broadcaster writing a frame of the same format every 100 ms; latency = arrival − send time.',
     '',
-    row(['subscribers', 'metric', 'OnAir', 'bare', 'ratio', 'target', 'result']),
-    row(['---:', '---', '---:', '---:', '---:', '---', '---']),
+    ...versusHead([
+      ['subscribers', '---:'],
+      ['metric', '---'],
+    ]),
   ];
   for (const { onair, bare } of fanout.sizes) {
     const n = int(onair.n);
     const delivered = onair.msgsPerSec / bare.msgsPerSec;
     const p99 = onair.latP99 / bare.latP99;
     lines.push(
-      row([
-        n,
-        `delivered msgs/s (expected ${int(onair.expectedPerSec)})`,
-        int(onair.msgsPerSec),
-        int(bare.msgsPerSec),
-        ratio(delivered),
+      versus(
+        [n, `delivered msgs/s (expected ${int(onair.expectedPerSec)})`],
+        onair.msgsPerSec,
+        bare.msgsPerSec,
+        int,
         '≥ 0.5× bare',
         verdict(delivered >= 0.5),
-      ]),
-      row([
-        n,
-        'latency p50 ms',
-        fixed(onair.latP50, 0),
-        fixed(bare.latP50, 0),
-        ratio(onair.latP50 / bare.latP50),
-        '—',
-        '—',
-      ]),
-      row([
-        n,
-        'latency p99 ms',
-        fixed(onair.latP99, 0),
-        fixed(bare.latP99, 0),
-        ratio(p99),
-        '≤ 2× bare',
-        verdict(p99 <= 2),
-      ]),
-      row([
-        n,
-        'latency max ms',
-        fixed(onair.latMax, 0),
-        fixed(bare.latMax, 0),
-        ratio(onair.latMax / bare.latMax),
-        '—',
-        '—',
-      ]),
-      row([
-        n,
-        'server CPU % of a core',
-        fixed(onair.serverCpuPct, 0),
-        fixed(bare.serverCpuPct, 0),
-        ratio(onair.serverCpuPct / bare.serverCpuPct),
-        '—',
-        '—',
-      ]),
-      row([
-        n,
-        'server CPU µs per delivered msg',
-        fixed(onair.serverUsPerMsg, 1),
-        fixed(bare.serverUsPerMsg, 1),
-        ratio(onair.serverUsPerMsg / bare.serverUsPerMsg),
-        '—',
-        '—',
-      ]),
+      ),
+      versus([n, 'latency p50 ms'], onair.latP50, bare.latP50, whole),
+      versus([n, 'latency p99 ms'], onair.latP99, bare.latP99, whole, '≤ 2× bare', verdict(p99 <= 2)),
+      versus([n, 'latency max ms'], onair.latMax, bare.latMax, whole),
+      versus([n, 'server CPU % of a core'], onair.serverCpuPct, bare.serverCpuPct, whole),
+      versus([n, 'server CPU µs per delivered msg'], onair.serverUsPerMsg, bare.serverUsPerMsg, fixed),
     );
   }
   lines.push(
@@ -280,24 +241,21 @@ function memorySection(memory: NonNullable<ViewersResults['memory']>): string[] 
   return [
     `## (c) Server memory per idle subscriber — ${int(onair.n)} subscribers, no updates`,
     '',
-    row(['metric', 'OnAir', 'bare', 'ratio', 'target', 'result']),
-    row(['---', '---:', '---:', '---:', '---', '---']),
-    row([
-      'RSS per idle subscriber KiB',
-      fixed(onair.perConnKiB, 1),
-      fixed(bare.perConnKiB, 1),
-      ratio(perConn),
+    ...versusHead([['metric', '---']]),
+    versus(
+      ['RSS per idle subscriber KiB'],
+      onair.perConnKiB,
+      bare.perConnKiB,
+      fixed,
       '≤ 2× bare',
       valid ? verdict(perConn <= 2) : '**INVALID** (RSS fell)',
-    ]),
-    row([
-      'context: live JS heap per idle subscriber KiB (heapUsed after GC)',
-      fixed(onair.heapPerConnKiB, 1),
-      fixed(bare.heapPerConnKiB, 1),
-      ratio(onair.heapPerConnKiB / bare.heapPerConnKiB),
-      '—',
-      '—',
-    ]),
+    ),
+    versus(
+      ['context: live JS heap per idle subscriber KiB (heapUsed after GC)'],
+      onair.heapPerConnKiB,
+      bare.heapPerConnKiB,
+      fixed,
+    ),
     row(['RSS before MiB', fixed(onair.beforeKiB / 1024, 1), fixed(bare.beforeKiB / 1024, 1), '—', '—', '—']),
     row([
       `RSS with ${int(onair.n)} subscribers MiB`,

@@ -12,7 +12,7 @@ export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>
   if (!expired && (await readOperatorToken())) redirect('/');
   return (
     <main className={styles.page}>
-      <div className={styles.card}>
+      <div className={`surface ${styles.card}`}>
         <h1 className={styles.title}>
           <span className={styles.dot} aria-hidden="true" /> OnAir operator
         </h1>

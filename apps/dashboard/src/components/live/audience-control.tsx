@@ -1,6 +1,8 @@
 'use client';
 
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
+import { Field } from '@/components/field';
+import { Figures } from '@/components/figures';
 import type { LiveStatus } from '@/lib/lives';
 import { trpc } from '@/lib/trpc';
 import styles from './audience-control.module.css';
@@ -11,6 +13,31 @@ interface AudienceControlProps {
 }
 
 const numberFormat = new Intl.NumberFormat('en-US');
+
+interface WholeNumberFieldProps {
+  label: string;
+  min: number;
+  max: number;
+  /** As typed: the browser checks the range before the form is sent. */
+  value: string;
+  onChange: (value: string) => void;
+}
+
+/** A required whole number in a range, with the numeric keyboard on a phone. */
+function WholeNumberField({ label, min, max, value, onChange }: WholeNumberFieldProps) {
+  return (
+    <Field
+      label={label}
+      type="number"
+      inputMode="numeric"
+      min={min}
+      max={max}
+      required
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+    />
+  );
+}
 
 /**
  * For demos: simulated viewers that join, heartbeat, leave and vanish like real ones, run by the
@@ -28,8 +55,6 @@ export function AudienceControl({ liveId, liveStatus }: AudienceControlProps) {
   const stopAudience = trpc.demo.stopAudience.useMutation({ onSuccess });
   const [size, setSize] = useState('200');
   const [rampSeconds, setRampSeconds] = useState('20');
-  const sizeId = useId();
-  const rampId = useId();
   const demo = audiences.data;
   const pending = startAudience.isPending || stopAudience.isPending;
 
@@ -63,22 +88,18 @@ export function AudienceControl({ liveId, liveStatus }: AudienceControlProps) {
     <div className={styles.control}>
       {audience ? (
         <>
-          <dl className={styles.progress} aria-label="Simulated audience">
-            {(
-              [
-                ['Arrived', audience.arrived],
-                ['Watching', audience.watching],
-                ['Left', audience.left],
-                ['Vanished', audience.vanished],
-                ['Errors', audience.errors],
-              ] as const
-            ).map(([label, value]) => (
-              <div key={label}>
-                <dt>{label}</dt>
-                <dd>{numberFormat.format(value)}</dd>
-              </div>
-            ))}
-          </dl>
+          <Figures
+            compact
+            className={styles.progress}
+            aria-label="Simulated audience"
+            figures={[
+              ['Arrived', audience.arrived],
+              ['Watching', audience.watching],
+              ['Left', audience.left],
+              ['Vanished', audience.vanished],
+              ['Errors', audience.errors],
+            ]}
+          />
           <p className={styles.note}>
             {numberFormat.format(audience.audience)} simulated viewers, running for {audience.elapsedSeconds} s.
             {audience.lastError && ` Last error: ${audience.lastError}`}
@@ -95,38 +116,14 @@ export function AudienceControl({ liveId, liveStatus }: AudienceControlProps) {
         </>
       ) : (
         <form className={styles.form} onSubmit={start} aria-label="Simulate viewers">
-          <div className="field">
-            <label className="label" htmlFor={sizeId}>
-              Viewers
-            </label>
-            <input
-              id={sizeId}
-              className="input"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={5000}
-              required
-              value={size}
-              onChange={(event) => setSize(event.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label className="label" htmlFor={rampId}>
-              Arriving over (seconds)
-            </label>
-            <input
-              id={rampId}
-              className="input"
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={600}
-              required
-              value={rampSeconds}
-              onChange={(event) => setRampSeconds(event.target.value)}
-            />
-          </div>
+          <WholeNumberField label="Viewers" min={1} max={5000} value={size} onChange={setSize} />
+          <WholeNumberField
+            label="Arriving over (seconds)"
+            min={0}
+            max={600}
+            value={rampSeconds}
+            onChange={setRampSeconds}
+          />
           <button className="button" type="submit" disabled={pending}>
             {pending ? 'Starting…' : 'Start simulated viewers'}
           </button>

@@ -7,6 +7,7 @@ import { ViewerChart } from '@/components/charts/viewer-chart';
 import { ChoiceFilter } from '@/components/choice-filter';
 import { ErrorAlert } from '@/components/error-alert';
 import { FeedIndicator } from '@/components/feed-indicator';
+import { Figures } from '@/components/figures';
 import { LiveActions } from '@/components/lives/live-actions';
 import { StatusBadge } from '@/components/lives/status-badge';
 import { LocalTime } from '@/components/local-time';
@@ -24,8 +25,6 @@ import { fromTimeline, stepSeries } from '@/lib/viewer-history';
 import { AudienceControl } from './audience-control';
 import styles from './live-detail.module.css';
 import { VideoActivity } from './video-activity';
-
-const numberFormat = new Intl.NumberFormat('en-US');
 
 type ChartRange = '5m' | '30m' | 'all';
 const RANGES = [
@@ -83,12 +82,12 @@ export function LiveDetail({ liveId }: { liveId: string }) {
   const length = inBrowser && startedAt !== undefined ? formatDuration((endedAt ?? now) - startedAt) : null;
 
   return (
-    <main className={styles.page}>
+    <main className={`page-layout ${styles.page}`}>
       <Link href="/" className={styles.back}>
         ← All lives
       </Link>
       <div className={styles.top}>
-        <h1 className={styles.heading}>{live.title}</h1>
+        <h1 className={`page-heading ${styles.heading}`}>{live.title}</h1>
         <StatusBadge status={live.status} />
         <FeedIndicator state={feed} />
       </div>
@@ -118,24 +117,19 @@ export function LiveDetail({ liveId }: { liveId: string }) {
       <ErrorAlert message={error} onDismiss={clearError} />
 
       <div className={styles.columns}>
-        <section className={styles.panel} aria-labelledby="audience-heading">
+        <section className={`surface ${styles.panel}`} aria-labelledby="audience-heading">
           <h2 id="audience-heading" className={styles.panelHeading}>
             Audience
           </h2>
-          <dl className={styles.stats} data-stale={stale || undefined}>
-            {(
-              [
-                ['Watching now', current],
-                ['Peak', peak],
-                ['Unique viewers', unique],
-              ] as const
-            ).map(([label, value]) => (
-              <div key={label}>
-                <dt>{label}</dt>
-                <dd>{numberFormat.format(value)}</dd>
-              </div>
-            ))}
-          </dl>
+          <Figures
+            className={styles.stats}
+            stale={stale}
+            figures={[
+              ['Watching now', current],
+              ['Peak', peak],
+              ['Unique viewers', unique],
+            ]}
+          />
           {chartStart === undefined ? (
             <p className={styles.empty}>The chart starts when the live goes on air.</p>
           ) : (
@@ -165,7 +159,7 @@ export function LiveDetail({ liveId }: { liveId: string }) {
         </section>
 
         <div className={styles.side}>
-          <section className={styles.panel} aria-labelledby="video-heading">
+          <section className={`surface ${styles.panel}`} aria-labelledby="video-heading">
             <h2 id="video-heading" className={styles.panelHeading}>
               Short video
             </h2>
@@ -183,7 +177,7 @@ export function LiveDetail({ liveId }: { liveId: string }) {
             <VideoActivity history={withHistory.data?.history ?? []} />
           </section>
 
-          <section className={styles.panel} aria-labelledby="simulator-heading">
+          <section className={`surface ${styles.panel}`} aria-labelledby="simulator-heading">
             <h2 id="simulator-heading" className={styles.panelHeading}>
               Simulated viewers
             </h2>

@@ -1,14 +1,14 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
+import { Field } from '@/components/field';
 import { receiveLive } from '@/lib/cache';
 import { trpc } from '@/lib/trpc';
 import styles from './create-live-form.module.css';
 
 export function CreateLiveForm() {
   const [title, setTitle] = useState('');
-  const inputId = useId();
   const queryClient = useQueryClient();
   const create = trpc.live.create.useMutation({
     onSuccess: (live) => {
@@ -23,23 +23,17 @@ export function CreateLiveForm() {
   };
 
   return (
-    <form className={styles.form} onSubmit={submit} aria-label="Create a live">
-      <div className="field">
-        <label className="label" htmlFor={inputId}>
-          Title
-        </label>
-        <input
-          id={inputId}
-          className="input"
-          name="title"
-          value={title}
-          onChange={(event) => setTitle(event.target.value)}
-          required
-          maxLength={120}
-          placeholder="e.g. Spring sneakers drop"
-          autoComplete="off"
-        />
-      </div>
+    <form className={`surface ${styles.form}`} onSubmit={submit} aria-label="Create a live">
+      <Field
+        label="Title"
+        name="title"
+        value={title}
+        onChange={(event) => setTitle(event.target.value)}
+        required
+        maxLength={120}
+        placeholder="e.g. Spring sneakers drop"
+        autoComplete="off"
+      />
       <button className="button" type="submit" disabled={create.isPending}>
         {create.isPending ? 'Creating…' : 'Create live'}
       </button>

@@ -4,6 +4,7 @@ import type { RouterOutputs } from '@onair/client';
 import Link from 'next/link';
 import { useId } from 'react';
 import { Sparkline } from '@/components/charts/sparkline';
+import { Figures } from '@/components/figures';
 import { RelativeTime } from '@/components/local-time';
 import { VideoStatus } from '@/components/videos/video-status';
 import { IDLE_AFTER_MS, idleSince, type LiveSession } from '@/lib/lives';
@@ -24,7 +25,6 @@ interface LiveRowProps {
   stale: boolean;
 }
 
-const numberFormat = new Intl.NumberFormat('en-US');
 /** How much recent history a sparkline shows. */
 const SPARKLINE_WINDOW_MS = 5 * 60_000;
 
@@ -52,7 +52,7 @@ export function LiveRow({ live, timeline, video, now, stale }: LiveRowProps) {
   const length = inBrowser ? onAirFor(live, now) : null;
 
   return (
-    <li className={styles.row} aria-labelledby={titleId}>
+    <li className={`surface ${styles.row}`} aria-labelledby={titleId}>
       <div className={styles.heading}>
         <h2 id={titleId} className={styles.title}>
           <Link href={`/lives/${live.id}`}>{live.title}</Link>
@@ -68,20 +68,16 @@ export function LiveRow({ live, timeline, video, now, stale }: LiveRowProps) {
         Created <RelativeTime iso={live.createdAt} />
         {length && ` · ${length}`}
       </p>
-      <dl className={styles.stats} data-stale={stale || undefined}>
-        <div>
-          <dt>Watching</dt>
-          <dd>{numberFormat.format(current)}</dd>
-        </div>
-        <div>
-          <dt>Peak</dt>
-          <dd>{numberFormat.format(peak)}</dd>
-        </div>
-        <div>
-          <dt>Unique</dt>
-          <dd>{numberFormat.format(unique)}</dd>
-        </div>
-      </dl>
+      <Figures
+        compact
+        className={styles.stats}
+        stale={stale}
+        figures={[
+          ['Watching', current],
+          ['Peak', peak],
+          ['Unique', unique],
+        ]}
+      />
       <div className={styles.trend}>
         {series && (
           <Sparkline

@@ -1,10 +1,12 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ChoiceFilter } from '@/components/choice-filter';
 import { ErrorAlert } from '@/components/error-alert';
 import { FeedIndicator } from '@/components/feed-indicator';
+import { Field } from '@/components/field';
+import { OlderPageButton } from '@/components/older-page-button';
 import { useOperatorErrors } from '@/components/query-provider';
 import { receiveLive, receiveVideo } from '@/lib/cache';
 import { useFeedState, worstFeed } from '@/lib/feed';
@@ -46,7 +48,6 @@ export function LivesBoard() {
   const [search, setSearch] = useState('');
   const title = useDeferredValue(search);
   const searchRef = useRef<HTMLInputElement>(null);
-  const searchId = useId();
 
   const input = livesListInput(filter === 'ALL' ? undefined : filter, title);
   const list = trpc.live.list.useInfiniteQuery(input, {
@@ -117,9 +118,9 @@ export function LivesBoard() {
   const searching = title.trim() !== '';
   const loading = list.isPending || (list.isPlaceholderData && list.isFetching);
   return (
-    <main className={styles.board}>
-      <div className={styles.top}>
-        <h1 className={styles.heading}>Lives</h1>
+    <main className="page-layout">
+      <div className="title-bar">
+        <h1 className="page-heading">Lives</h1>
         <FeedIndicator state={feed} />
       </div>
 
@@ -134,32 +135,31 @@ export function LivesBoard() {
 
       <ErrorAlert message={error} onDismiss={clearError} />
 
-      <div className={styles.filters}>
+      <div className="filter-bar">
         <ChoiceFilter legend="Show" choices={FILTERS} value={filter} onChange={setFilter} />
-        <div className={styles.search}>
-          <label className="label" htmlFor={searchId}>
-            Search lives <kbd className={styles.key}>/</kbd>
-          </label>
-          <input
-            id={searchId}
-            ref={searchRef}
-            className="input"
-            type="search"
-            placeholder="Part of a title"
-            value={search}
-            maxLength={120}
-            onChange={(event) => {
-              clearError();
-              setSearch(event.target.value);
-            }}
-            aria-keyshortcuts="/"
-            autoComplete="off"
-          />
-        </div>
+        <Field
+          className={styles.search}
+          label={
+            <>
+              Search lives <kbd className={styles.key}>/</kbd>
+            </>
+          }
+          ref={searchRef}
+          type="search"
+          placeholder="Part of a title"
+          value={search}
+          maxLength={120}
+          onChange={(event) => {
+            clearError();
+            setSearch(event.target.value);
+          }}
+          aria-keyshortcuts="/"
+          autoComplete="off"
+        />
       </div>
 
       {lives.length === 0 ? (
-        <p className={styles.empty} role={loading ? 'status' : undefined}>
+        <p className="empty-state" role={loading ? 'status' : undefined}>
           {loading
             ? 'Loading lives…'
             : searching
@@ -186,17 +186,7 @@ export function LivesBoard() {
         </ul>
       )}
 
-      {list.hasNextPage && (
-        <button
-          className={`button ${styles.older}`}
-          data-variant="secondary"
-          type="button"
-          disabled={list.isFetchingNextPage}
-          onClick={() => void list.fetchNextPage()}
-        >
-          {list.isFetchingNextPage ? 'Loading…' : 'Show older lives'}
-        </button>
-      )}
+      <OlderPageButton list={list} label="Show older lives" />
     </main>
   );
 }

@@ -35,7 +35,7 @@ export function PlatformTotals({ onAir, videos, stale, now }: PlatformTotalsProp
     <section aria-label="Platform totals" data-stale={stale || undefined} className={styles.section}>
       <dl className={styles.totals}>
         {totals.map((total) => (
-          <div key={total.label} className={styles.total} data-tone={total.tone}>
+          <div key={total.label} className={`surface ${styles.total}`} data-tone={total.tone}>
             <dt>{total.href ? <Link href={total.href}>{total.label}</Link> : total.label}</dt>
             <dd>{numberFormat.format(total.value)}</dd>
           </div>

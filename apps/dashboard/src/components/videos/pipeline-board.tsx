@@ -1,10 +1,12 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ChoiceFilter } from '@/components/choice-filter';
 import { ErrorAlert } from '@/components/error-alert';
 import { FeedIndicator } from '@/components/feed-indicator';
+import { Field } from '@/components/field';
+import { OlderPageButton } from '@/components/older-page-button';
 import { useOperatorErrors } from '@/components/query-provider';
 import { receiveVideo } from '@/lib/cache';
 import { useFeedState } from '@/lib/feed';
@@ -37,7 +39,6 @@ export function PipelineBoard({ initialFilter }: { initialFilter: ShortVideoStat
   const utils = trpc.useUtils();
   const [filter, setFilter] = useState<ShortVideoStatus | 'ALL'>(initialFilter ?? 'ALL');
   const [search, setSearch] = useState('');
-  const searchId = useId();
 
   const list = trpc.shortVideo.list.useInfiniteQuery(boardListInput(filter === 'ALL' ? undefined : filter), {
     getNextPageParam: (page) => page.nextCursor,
@@ -67,9 +68,9 @@ export function PipelineBoard({ initialFilter }: { initialFilter: ShortVideoStat
   const loading = list.isPending || (list.isPlaceholderData && list.isFetching);
 
   return (
-    <main className={styles.board}>
-      <div className={styles.top}>
-        <h1 className={styles.heading}>Short videos</h1>
+    <main className="page-layout">
+      <div className="title-bar">
+        <h1 className="page-heading">Short videos</h1>
         <FeedIndicator state={feed} />
       </div>
 
@@ -77,25 +78,20 @@ export function PipelineBoard({ initialFilter }: { initialFilter: ShortVideoStat
 
       <ErrorAlert message={error} onDismiss={clearError} />
 
-      <div className={styles.filters}>
+      <div className="filter-bar">
         <ChoiceFilter legend="Status" choices={FILTERS} value={filter} onChange={changeFilter} />
-        <div className={styles.search}>
-          <label className="label" htmlFor={searchId}>
-            Live
-          </label>
-          <input
-            id={searchId}
-            className="input"
-            type="search"
-            placeholder="Filter by the live’s title"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-          />
-        </div>
+        <Field
+          className={styles.search}
+          label="Live"
+          type="search"
+          placeholder="Filter by the live’s title"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
       </div>
 
       {shown.length === 0 ? (
-        <p className={styles.empty} role={loading ? 'status' : undefined}>
+        <p className="empty-state" role={loading ? 'status' : undefined}>
           {loading ? 'Loading videos…' : needle ? 'No short video of a live with that title.' : EMPTY_MESSAGES[filter]}
         </p>
       ) : (
@@ -113,17 +109,7 @@ export function PipelineBoard({ initialFilter }: { initialFilter: ShortVideoStat
         </ul>
       )}
 
-      {list.hasNextPage && (
-        <button
-          className={`button ${styles.more}`}
-          data-variant="secondary"
-          type="button"
-          disabled={list.isFetchingNextPage}
-          onClick={() => void list.fetchNextPage()}
-        >
-          {list.isFetchingNextPage ? 'Loading…' : 'Show older videos'}
-        </button>
-      )}
+      <OlderPageButton list={list} label="Show older videos" />
     </main>
   );
 }

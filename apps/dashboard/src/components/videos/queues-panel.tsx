@@ -20,8 +20,8 @@ const numberFormat = new Intl.NumberFormat('en-US');
 export function QueuesPanel() {
   const { data: queues = [] } = trpc.queues.counts.useQuery(undefined, { refetchInterval: 2_000 });
   return (
-    <section className={styles.panel} aria-labelledby="queues-heading">
-      <div className={styles.top}>
+    <section className={`surface ${styles.panel}`} aria-labelledby="queues-heading">
+      <div className="title-bar">
         <h2 id="queues-heading" className={styles.heading}>
           Queues
         </h2>

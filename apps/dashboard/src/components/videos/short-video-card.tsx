@@ -28,7 +28,7 @@ export function ShortVideoCard({ video, showLive = false }: ShortVideoCardProps)
   const name = showLive ? video.liveTitle : 'this live';
 
   return (
-    <article className={styles.card} aria-labelledby={titleId} data-status={video.status}>
+    <article className={`surface ${styles.card}`} aria-labelledby={titleId} data-status={video.status}>
       <div className={styles.thumbnail}>
         {clipSource(video) ? (
           <ShortVideoPlayer video={video} name={name} />
