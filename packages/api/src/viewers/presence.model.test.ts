@@ -138,8 +138,7 @@ describe.each([1, 2, 8])('presence over %i shard(s) against a model', (shards) =
       }
       expect(read?.stats.current).toBe(model.present.size);
       expect(read?.stats.unique).toBe(model.everJoined.size);
-      if (model.present.size > 0)
-        expect((await presence.activeLives()).map((live) => live.liveId)).toContain(liveId);
+      if (model.present.size > 0) expect((await presence.activeLives()).map((live) => live.liveId)).toContain(liveId);
       if (shards === 1) {
         expect(read?.stats.peak).toBe(model.peak);
       } else {

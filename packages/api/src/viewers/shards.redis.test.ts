@@ -83,10 +83,7 @@ describe('sharded presence on Redis', () => {
     expect((await presence.join(liveId, second)).outcome).toBe('ok');
   });
 
-  test('the peak is the highest sum the aggregator sampled, never shown below the count', async ({
-    redis,
-    prefix,
-  }) => {
+  test('the peak is the highest sum the aggregator sampled, never shown below the count', async ({ redis, prefix }) => {
     const connection = redis.connect();
     const presence = new PresenceStore(connection, prefix, 4);
     const liveId = crypto.randomUUID();
