@@ -67,7 +67,7 @@ describe('loadEnv', () => {
     ['VIEWER_TTL_MS', '-5'],
     ['PRESENCE_SHARDS', '0'],
     ['PRESENCE_SHARDS', '65'],
-    ['STATS_THROTTLED_INTERVAL_MS', '10'],
+    ['STATS_THROTTLED_INTERVAL_MS', '50'],
     ['RENDER_PRESET', 'instant'],
     ['RENDER_CONCURRENCY', '0'],
     ['SYNTHETIC_RECORDINGS', 'maybe'],
