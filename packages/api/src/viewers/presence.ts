@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { readLua } from '../infra/redis';
 import { type AggregateKeys, PresenceLayout, type ShardKeys } from './layout';
 import type { ViewerStats } from './schema';
-import type { StatsOrder } from './stats-order';
+import { isNewer, type StatsOrder } from './stats-order';
 import type { TimelinePoint } from './tables';
 
 const scripts = {
@@ -13,6 +13,15 @@ const scripts = {
   aggregate: readLua(new URL('./lua/aggregate.lua', import.meta.url)),
   lease: readLua(new URL('./lua/lease.lua', import.meta.url)),
 };
+
+/**
+ * How old a sharded live's stats may be in a heartbeat's answer. A heartbeat changes no count, and
+ * reading every shard for each one would cost N reads per heartbeat, the bulk of a mega-live's
+ * traffic; a screen's own stream is as old as this anyway (ten frames a second).
+ */
+const heartbeatStatsMaxAgeMs = 100;
+/** Lives whose combined stats this instance keeps for heartbeats (the oldest go first). */
+const combinedCacheCapacity = 10_000;
 
 const statsFields = ['current', 'peak', 'unique', 'version', 'updatedAt', 'epoch'] as const;
 const aggregateFields = ['peak', 'version', 'updatedAt', 'epoch'] as const;
@@ -69,6 +78,8 @@ interface AggregateStats {
  */
 export class PresenceStore {
   readonly layout: PresenceLayout;
+  /** The latest stats this instance combined per sharded live, and when (performance.now()). */
+  private readonly combined = new Map<string, { at: number; current: VersionedStats }>();
 
   constructor(
     private readonly redis: Redis,
@@ -100,6 +111,9 @@ export class PresenceStore {
     const k = this.layout.shard(liveId, shard);
     const reply = (await scripts.heartbeat.run(this.redis, [k.status, k.present, k.stats], [viewerId])) as ScriptReply;
     if (reply[0] === 1 && reply[1] === 0) return { outcome: 'absent' };
+    const recent = this.combined.get(liveId);
+    if (recent && reply[0] === 1 && performance.now() - recent.at <= heartbeatStatsMaxAgeMs)
+      return { outcome: 'ok', changed: false, current: recent.current };
     const outcome = await this.completed(liveId, shard, toShardOutcome(reply));
     return outcome.outcome === 'ok' ? { ...outcome, changed: false } : outcome;
   }
@@ -250,6 +264,7 @@ export class PresenceStore {
       await this.redis.multi().pexpire(a.stats, keepMs).pexpire(a.timeline, keepMs).del(a.lease).exec();
     }
     await this.redis.zrem(this.layout.activeBucket(liveId), liveId);
+    this.combined.delete(liveId);
     return (await this.read([liveId])).get(liveId);
   }
 
@@ -268,12 +283,22 @@ export class PresenceStore {
     if (!this.layout.sharded) return toVersionedStats(liveId, [own], undefined);
     const { shards, aggregate } = await this.readRaw(liveId, shard);
     shards[shard] = own;
-    return toVersionedStats(liveId, shards, aggregate);
+    return this.remember(liveId, toVersionedStats(liveId, shards, aggregate));
   }
 
   private async readOne(liveId: string): Promise<VersionedStats> {
     const { shards, aggregate } = await this.readRaw(liveId);
-    return toVersionedStats(liveId, shards, aggregate);
+    return this.remember(liveId, toVersionedStats(liveId, shards, aggregate));
+  }
+
+  /** Keeps a sharded live's combined stats for the heartbeats that follow, unless newer ones are kept. */
+  private remember(liveId: string, current: VersionedStats): VersionedStats {
+    const kept = this.combined.get(liveId);
+    if (kept && isNewer(kept.current, current)) return current;
+    this.combined.delete(liveId);
+    this.combined.set(liveId, { at: performance.now(), current });
+    if (this.combined.size > combinedCacheCapacity) this.combined.delete(this.combined.keys().next().value as string);
+    return current;
   }
 
   /**
