@@ -80,6 +80,7 @@ export class PresenceStore {
   readonly layout: PresenceLayout;
   /** The latest stats this instance combined per sharded live, and when (performance.now()). */
   private readonly combined = new Map<string, { at: number; current: VersionedStats }>();
+  private readonly reading = new Map<string, Promise<VersionedStats>>();
 
   constructor(
     private readonly redis: Redis,
@@ -111,9 +112,8 @@ export class PresenceStore {
     const k = this.layout.shard(liveId, shard);
     const reply = (await scripts.heartbeat.run(this.redis, [k.status, k.present, k.stats], [viewerId])) as ScriptReply;
     if (reply[0] === 1 && reply[1] === 0) return { outcome: 'absent' };
-    const recent = this.combined.get(liveId);
-    if (recent && reply[0] === 1 && performance.now() - recent.at <= heartbeatStatsMaxAgeMs)
-      return { outcome: 'ok', changed: false, current: recent.current };
+    if (this.layout.sharded && reply[0] === 1)
+      return { outcome: 'ok', changed: false, current: await this.recentStats(liveId) };
     const outcome = await this.completed(liveId, shard, toShardOutcome(reply));
     return outcome.outcome === 'ok' ? { ...outcome, changed: false } : outcome;
   }
@@ -289,6 +289,21 @@ export class PresenceStore {
   private async readOne(liveId: string): Promise<VersionedStats> {
     const { shards, aggregate } = await this.readRaw(liveId);
     return this.remember(liveId, toVersionedStats(liveId, shards, aggregate));
+  }
+
+  /**
+   * A sharded live's stats for a heartbeat's answer: those combined here in the last 100 ms, else one
+   * read of every shard shared by all the heartbeats that arrive while it runs.
+   */
+  private recentStats(liveId: string): Promise<VersionedStats> {
+    const recent = this.combined.get(liveId);
+    if (recent && performance.now() - recent.at <= heartbeatStatsMaxAgeMs) return Promise.resolve(recent.current);
+    let reading = this.reading.get(liveId);
+    if (!reading) {
+      reading = this.readOne(liveId).finally(() => this.reading.delete(liveId));
+      this.reading.set(liveId, reading);
+    }
+    return reading;
   }
 
   /** Keeps a sharded live's combined stats for the heartbeats that follow, unless newer ones are kept. */
