@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { PresenceLayout } from '@onair/api';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -148,7 +149,7 @@ describe('joins to lives that do not exist', () => {
     }
     const redis = new Redis(redisUrl);
     try {
-      expect(await redis.zscore(`${world.prefix}:viewers:active`, unknown)).toBeNull();
+      expect(await redis.zscore(new PresenceLayout(world.prefix, 1).activeBucket(unknown), unknown)).toBeNull();
     } finally {
       redis.disconnect();
     }

@@ -28,6 +28,7 @@ import { type ShortVideoJobData, shortVideoQueueName } from './short-video/queue
 import { type ReconcileReport, ShortVideoReconciler } from './short-video/reconciler';
 import { ShortVideoService } from './short-video/service';
 import { createShortVideoProcessor, ShortVideoWorker } from './short-video/worker';
+import { PresenceAggregator } from './viewers/aggregator';
 import { allStatsChannel, StatsFanout, StatsPublisher } from './viewers/fanout';
 import { GuestBudget } from './viewers/guest-budget';
 import { ViewerIdentity } from './viewers/identity';
@@ -128,7 +129,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
   };
 
   // Domains
-  const statusMirror = new LiveStatusMirror(redis, env.REDIS_PREFIX);
+  const statusMirror = new LiveStatusMirror(redis, env.REDIS_PREFIX, env.PRESENCE_SHARDS);
   // The live domain reads viewer counts through ports, never the viewers' internals (the viewers
   // service is built next; the ports are only called once everything is wired).
   const live = new LiveService({
@@ -140,13 +141,14 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     viewerStats: (liveIds) => viewers.statsOf(liveIds),
     watchViewerStats: (listener) => realtime.listen(allStatsChannel, listener),
   });
-  const presence = new PresenceStore(redis, env.REDIS_PREFIX);
-  const statsPublisher = new StatsPublisher(realtime, logger);
+  const presence = new PresenceStore(redis, env.REDIS_PREFIX, env.PRESENCE_SHARDS);
+  const statsThrottle = { above: env.STATS_THROTTLE_ABOVE, intervalMs: env.STATS_THROTTLED_INTERVAL_MS };
+  const statsPublisher = new StatsPublisher(realtime, logger, statsThrottle);
   const viewers: ViewerService = new ViewerService({
     db: database.db,
     presence,
     publisher: statsPublisher,
-    fanout: new StatsFanout(realtime, (liveId) => viewers.current(liveId), metrics.registry),
+    fanout: new StatsFanout(realtime, (liveId) => viewers.current(liveId), metrics.registry, statsThrottle),
     liveStatus: (liveId) => live.statusForViewers(liveId),
     identity: new ViewerIdentity({
       mode: env.VIEWER_AUTH,
@@ -159,6 +161,16 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     registry: metrics.registry,
   });
   const sweeper = new Sweeper(viewers, env.VIEWER_TTL_MS, logger);
+  // One live's presence over several shards: its peak and curve are sampled by one instance at a time.
+  const aggregator =
+    env.PRESENCE_SHARDS > 1
+      ? new PresenceAggregator({
+          presence,
+          publish: (current) => statsPublisher.changed(current),
+          periodMs: env.PRESENCE_AGGREGATE_MS,
+          logger,
+        })
+      : undefined;
   const demo = new DemoAudiences(
     env.ENABLE_SIMULATOR,
     viewers,
@@ -299,6 +311,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       relay.start();
       for (const consumer of consumers) consumer.start();
       sweeper.start();
+      aggregator?.start();
       reconciler.start();
       dataLossWatch.start();
       idleLives?.start();
@@ -314,7 +327,12 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
         dataLossWatch.stop(),
         idleLives?.stop(),
       ]);
-      await Promise.allSettled([relay.stop(), sweeper.stop(), ...consumers.map((consumer) => consumer.stop())]);
+      await Promise.allSettled([
+        relay.stop(),
+        sweeper.stop(),
+        aggregator?.stop(),
+        ...consumers.map((consumer) => consumer.stop()),
+      ]);
       await demo.close();
       statsPublisher.close();
       viewers.fanout.close();

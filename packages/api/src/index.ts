@@ -13,5 +13,6 @@ export type { ShortVideo, ShortVideoStatus, ShortVideoStep, ShortVideoWithHistor
 export type { Context, ProcedureMeta } from './trpc';
 export { retryAfterOf, toTRPCError } from './trpc';
 export { StatsStream, type StatsSubscriber } from './viewers/fanout';
+export { PresenceLayout, presenceKeysOfLive } from './viewers/layout';
 export type { ViewerStats } from './viewers/schema';
 export { nothingSeen, type StatsOrder } from './viewers/stats-order';

@@ -87,6 +87,13 @@ const envSchema = z.object({
       .optional(),
   ),
   VIEWER_TTL_MS: integer(30_000, 100),
+  /** Shards of one live's presence, each in its own Redis slot (1: one slot per live, every stat exact per call). */
+  PRESENCE_SHARDS: integer(1, 1, 64),
+  /** How often a sharded live's aggregator samples the sum of its shards into its peak and timeline. */
+  PRESENCE_AGGREGATE_MS: integer(1_000, 50, 60_000),
+  /** Above this many viewers a live's stats are pushed at most once per STATS_THROTTLED_INTERVAL_MS. */
+  STATS_THROTTLE_ABOVE: integer(10_000, 0),
+  STATS_THROTTLED_INTERVAL_MS: integer(1_000, 100, 60_000),
   /** token: viewers prove who they are with a signed token; open: any viewerId is taken (development). */
   VIEWER_AUTH: z.preprocess(unsetIfEmpty, z.enum(['token', 'open']).optional()),
   /** HS256 secret of viewer tokens (and of the guest tokens this server signs). */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { liveKey, readLua } from '../infra/redis';
+import { liveShardKey } from '../infra/live-shards';
+import { readLua } from '../infra/redis';
 import type { LiveStatus } from './schema';
 
 const advanceScript = readLua(new URL('./lua/advance-status.lua', import.meta.url));
@@ -16,21 +17,34 @@ const ttlMs: Record<LiveStatus, number> = {
 };
 
 /**
- * The live domain's copy of each live's status in Redis, at `{live:<id>}:status`, under the same hash
- * tag as the viewers' keys so their Lua scripts read it atomically with presence: a join can never
- * slip in after the end. The database stays the truth. The mirror only moves forward (SCHEDULED,
- * LIVE, ENDED) and is written after each committed transition, again from the `live.started` and
- * `live.ended` events (delivered at least once, after any Redis outage: this repairs a write that
- * failed), and from the database when missing.
+ * The live domain's copy of each live's status in Redis, under the same hash tag as the viewers'
+ * presence keys so their Lua scripts read it atomically with presence: a join can never slip in after
+ * the end. With one presence shard that is `{live:<id>}:status`; with PRESENCE_SHARDS=N every shard
+ * has its own copy, `{live:<id>:<s>}:status`, and each is written (so an ended live refuses joins on
+ * every shard). The database stays the truth. Each copy only moves forward (SCHEDULED, LIVE, ENDED)
+ * and is written after each committed transition, again from the `live.started` and `live.ended`
+ * events (delivered at least once, after any Redis outage: this repairs a write that failed), and
+ * from the database when missing.
  */
 export class LiveStatusMirror {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly shards = 1,
   ) {}
 
-  /** Mirrors `status` unless a later one is mirrored already. */
+  /** Mirrors `status` into every shard's copy unless that copy holds a later one already. */
   async advance(liveId: string, status: LiveStatus): Promise<void> {
-    await advanceScript.run(this.redis, [liveKey(this.prefix, liveId, 'status')], [status, ttlMs[status]]);
+    // One script per copy: the copies sit in different slots. A copy left behind by a failure is
+    // repaired like a single mirror: by the event, or by the database when it expires.
+    await Promise.all(
+      Array.from({ length: this.shards }, (_, shard) =>
+        advanceScript.run(
+          this.redis,
+          [liveShardKey(this.prefix, liveId, shard, this.shards, 'status')],
+          [status, ttlMs[status]],
+        ),
+      ),
+    );
   }
 }

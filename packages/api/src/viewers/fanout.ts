@@ -2,7 +2,7 @@ import { type TrackedEnvelope, tracked } from '@trpc/server';
 import type { Logger } from 'pino';
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
-import { Coalescer } from '../infra/coalescer';
+import { Coalescer, type Pace } from '../infra/coalescer';
 import { type Channel, defineChannel, Feed, type RealtimeHub } from '../infra/realtime';
 import { trackedFrame } from '../infra/sse';
 import type { VersionedStats } from './presence';
@@ -19,8 +19,25 @@ const FANOUT_BURST = 1.5;
  */
 const PUBLISH_INTERVAL_MS = FANOUT_INTERVAL_MS / 4;
 const PUBLISH_BURST = 2;
+const fanoutPace: Pace = { intervalMs: FANOUT_INTERVAL_MS, burst: FANOUT_BURST };
 /** Subscribers written per turn of the event loop (about 10 ms of socket writes). */
 const WRITE_SLICE = 1_000;
+
+/**
+ * The update rate that scales: above `above` viewers a live's stats are published and fanned out at
+ * most once per `intervalMs` (STATS_THROTTLE_ABOVE, STATS_THROTTLED_INTERVAL_MS), still ending on the
+ * latest value, so a mega-live costs its instances one pub/sub message and one SSE frame per
+ * subscriber per interval, whatever its joins and leaves.
+ */
+export interface StatsThrottle {
+  above: number;
+  intervalMs: number;
+}
+
+/** The pace of one update: the coalescer's own below the threshold, the throttled one above. */
+function paceOf(update: VersionedStats, throttle: StatsThrottle, normal: Pace): Pace {
+  return update.stats.current > throttle.above ? { intervalMs: throttle.intervalMs, burst: 1 } : normal;
+}
 
 const versionedStatsSchema = z.object({
   epoch: z.number().int().nonnegative(),
@@ -39,15 +56,21 @@ export const allStatsChannel: Channel<VersionedStats> = defineChannel('viewers.s
  * Publishes stats changes to every server instance, coalesced per live: a burst of thousands of joins
  * on this instance becomes at most forty messages a second on the live's channel, and ten on the
  * overview's (whose subscribers, the dashboards' lists, get every live's changes without a fan-out
- * stage of their own), the last one always carrying the latest stats.
+ * stage of their own), the last one always carrying the latest stats. Above the throttle's threshold,
+ * one message per throttled interval on each.
  */
 export class StatsPublisher {
   private readonly perLive: Coalescer<VersionedStats>;
   private readonly overview: Coalescer<VersionedStats>;
+  private readonly paces: Pace[] = [
+    { intervalMs: PUBLISH_INTERVAL_MS, burst: PUBLISH_BURST },
+    { intervalMs: FANOUT_INTERVAL_MS, burst: FANOUT_BURST },
+  ];
 
   constructor(
     private readonly hub: RealtimeHub,
     private readonly logger: Logger,
+    private readonly throttle: StatsThrottle,
   ) {
     this.perLive = new Coalescer(PUBLISH_INTERVAL_MS, PUBLISH_BURST, (liveId, value) =>
       this.publish(liveStatsChannel(liveId), value),
@@ -58,10 +81,11 @@ export class StatsPublisher {
   }
 
   changed(current: VersionedStats): void {
-    for (const coalescer of [this.perLive, this.overview]) {
+    [this.perLive, this.overview].forEach((coalescer, index) => {
       const waiting = coalescer.pending(current.stats.liveId);
-      if (!waiting || isNewer(current, waiting)) coalescer.push(current.stats.liveId, current);
-    }
+      const pace = paceOf(current, this.throttle, this.paces[index] as Pace);
+      if (!waiting || isNewer(current, waiting)) coalescer.push(current.stats.liveId, current, pace);
+    });
   }
 
   private publish(channel: Channel<VersionedStats>, value: VersionedStats): void {
@@ -96,7 +120,8 @@ interface LiveGroup {
 /**
  * This instance's subscribers, grouped by live. One hub listener per live (one Redis subscription
  * per instance, not per client); each update is serialized once and the same bytes go to every
- * subscriber of the live, at most ten times a second, ending on the latest value.
+ * subscriber of the live, at most ten times a second (once per throttled interval above the
+ * throttle's threshold), ending on the latest value.
  */
 export class StatsFanout {
   private readonly groups = new Map<string, LiveGroup>();
@@ -108,6 +133,7 @@ export class StatsFanout {
     private readonly hub: RealtimeHub,
     private readonly snapshot: (liveId: string) => Promise<VersionedStats>,
     registry: Registry,
+    private readonly throttle: StatsThrottle,
   ) {
     this.coalescer = new Coalescer(FANOUT_INTERVAL_MS, FANOUT_BURST, (liveId) => this.flush(liveId));
     const groups = this.groups;
@@ -171,7 +197,7 @@ export class StatsFanout {
     const group = this.groups.get(liveId);
     if (!group || (group.latest && !isNewer(update, group.latest))) return;
     group.latest = update;
-    this.coalescer.push(liveId, true);
+    this.coalescer.push(liveId, true, paceOf(update, this.throttle, fanoutPace));
   }
 
   private flush(liveId: string): void {

@@ -167,7 +167,13 @@ export class ViewerService {
       const { removed, remaining, current } = await this.presence.sweep(liveId, ttlMs, 1_000);
       removedTotal += removed;
       if (current) this.changed(current, 'expiries', removed);
-      if (remaining === 0) await this.presence.deactivate(liveId, score);
+      if (remaining === 0) {
+        // A sharded live's curve gets its last point (no viewers) before the aggregator stops
+        // sampling it: it samples active lives only.
+        const sampled = await this.presence.aggregate(liveId);
+        if (sampled) this.publisher.changed(sampled);
+        await this.presence.deactivate(liveId, score);
+      }
     }
     return removedTotal;
   }
@@ -177,6 +183,8 @@ export class ViewerService {
    * let the Redis keys expire. Idempotent: a redelivered event finds the summary already written.
    */
   async freeze(liveId: string): Promise<void> {
+    // A sharded live's last sample, so its frozen peak and curve include its final audience.
+    await this.presence.aggregate(liveId);
     const [current, timeline] = await Promise.all([this.presence.read([liveId]), this.presence.timeline(liveId)]);
     const stats = current.get(liveId)?.stats ?? emptyViewerStats(liveId, new Date());
     await this.db

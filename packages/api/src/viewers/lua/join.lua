@@ -1,5 +1,6 @@
 -- Join: the viewer becomes present; the count moves only if it was absent.
--- KEYS: status, present, stats, hll, timeline    ARGV: viewerId
+-- KEYS: status, present, stats, hll[, timeline]    ARGV: viewerId
+-- (A shard of a sharded live passes no timeline: its aggregator keeps the live's.)
 -- Returns {1, added, current, peak, unique, version, updatedAt, epoch} | {0, status} (not LIVE) | {-1} (status unknown)
 local status = redis.call('GET', KEYS[1])
 if not status then return {-1} end
@@ -23,7 +24,7 @@ if added == 1 then
   end
   redis.call('HINCRBY', KEYS[3], 'version', 1)
   redis.call('HSET', KEYS[3], 'updatedAt', now)
-  redis.call('HSET', KEYS[5], math.floor(now / 1000), current)
+  if KEYS[5] then redis.call('HSET', KEYS[5], math.floor(now / 1000), current) end
 end
 local stats = redis.call('HMGET', KEYS[3], 'current', 'peak', 'unique', 'version', 'updatedAt', 'epoch')
 return {1, added, stats[1], stats[2], stats[3], stats[4], stats[5], stats[6]}

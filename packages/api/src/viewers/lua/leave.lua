@@ -1,6 +1,6 @@
 -- Leave: the viewer stops being present. Always accepted; a no-op when the viewer is absent or the
 -- live is not LIVE (after the end the audience is frozen).
--- KEYS: status, present, stats, timeline    ARGV: viewerId
+-- KEYS: status, present, stats[, timeline]    ARGV: viewerId
 -- Returns {1, removed, current, peak, unique, version, updatedAt, epoch}
 local removed = 0
 if redis.call('GET', KEYS[1]) == 'LIVE' then
@@ -12,7 +12,7 @@ if redis.call('GET', KEYS[1]) == 'LIVE' then
     local current = redis.call('HINCRBY', KEYS[3], 'current', -1)
     redis.call('HINCRBY', KEYS[3], 'version', 1)
     redis.call('HSET', KEYS[3], 'updatedAt', now)
-    redis.call('HSET', KEYS[4], math.floor(now / 1000), current)
+    if KEYS[4] then redis.call('HSET', KEYS[4], math.floor(now / 1000), current) end
   end
 end
 local stats = redis.call('HMGET', KEYS[3], 'current', 'peak', 'unique', 'version', 'updatedAt', 'epoch')
