@@ -1,3 +1,4 @@
+import { useInBrowser } from '@/lib/use-in-browser';
 import styles from './older-page-button.module.css';
 
 interface OlderPageButtonProps {
@@ -9,13 +10,15 @@ interface OlderPageButtonProps {
 
 /** Under a list read a page at a time: the next, older page, for as long as there is one. */
 export function OlderPageButton({ list, label }: OlderPageButtonProps) {
+  // Server-rendered, it does nothing until the page has hydrated: until then it says so by being disabled.
+  const inBrowser = useInBrowser();
   if (!list.hasNextPage) return null;
   return (
     <button
       className={`button ${styles.older}`}
       data-variant="secondary"
       type="button"
-      disabled={list.isFetchingNextPage}
+      disabled={!inBrowser || list.isFetchingNextPage}
       onClick={() => void list.fetchNextPage()}
     >
       {list.isFetchingNextPage ? 'Loading…' : label}
