@@ -37,8 +37,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-          // The chaos suite runs on its own: pnpm test:chaos.
-          exclude: [...fast, ...processes, 'test/chaos/**'],
+          // The chaos and cluster suites run on their own: pnpm test:chaos, pnpm test:cluster.
+          exclude: [...fast, ...processes, 'test/chaos/**', 'test/cluster/**'],
           globalSetup: ['test/support/global-setup.ts'],
           maxWorkers: 2,
           sequence: { groupOrder: 1 },

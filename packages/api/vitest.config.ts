@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /** Tests on the real Redis and PGlite; every other test is a unit test that runs in milliseconds. */
-const integration = ['src/infra/event-bus.test.ts', 'src/viewers/*.redis.test.ts', 'src/viewers/*.model.test.ts'];
+const integration = [
+  'src/infra/event-bus.test.ts',
+  'src/viewers/*.redis.test.ts',
+  'src/viewers/*.model.test.ts',
+  'src/short-video/*.redis.test.ts',
+];
 
 export default defineConfig({
   test: {

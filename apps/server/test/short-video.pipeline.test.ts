@@ -1,4 +1,4 @@
-import type { ShortVideo } from '@onair/api';
+import { eventStreamKey, type ShortVideo } from '@onair/api';
 import { shortVideos } from '@onair/api/tables';
 import { TRPCClientError } from '@onair/client';
 import { Redis } from 'ioredis';
@@ -118,7 +118,7 @@ describe('short-video pipeline', () => {
     try {
       for (let delivery = 0; delivery < 3; delivery++) {
         await redis.xadd(
-          `${world.prefix}:events`,
+          eventStreamKey(world.prefix),
           '*',
           'type',
           'live.ended',
@@ -130,7 +130,7 @@ describe('short-video pipeline', () => {
       }
       await expect
         .poll(async () => {
-          const group = await streamGroup(redis, `${world.prefix}:events`, 'short-video');
+          const group = await streamGroup(redis, eventStreamKey(world.prefix), 'short-video');
           return { pending: group.pending, lag: group.lag };
         })
         .toEqual({ pending: 0, lag: 0 });

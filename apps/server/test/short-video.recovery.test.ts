@@ -1,4 +1,4 @@
-import { createLogger, createOnAir, loadEnv } from '@onair/api';
+import { createLogger, createOnAir, eventStreamKey, loadEnv } from '@onair/api';
 import { lives, outbox } from '@onair/api/tables';
 import { eq, isNull } from 'drizzle-orm';
 import { Redis } from 'ioredis';
@@ -128,7 +128,7 @@ describe('short-video pipeline through crashes', () => {
     try {
       await expect
         .poll(async () => {
-          const group = await streamGroup(redis, `${world.prefix}:events`, 'short-video');
+          const group = await streamGroup(redis, eventStreamKey(world.prefix), 'short-video');
           return { pending: group.pending, entriesRead: Number(group['entries-read'] ?? 0) > 0 };
         })
         .toEqual({ pending: 0, entriesRead: true });

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { deleteKeysMatching } from '@onair/api';
 import { Redis } from 'ioredis';
 import { git, machineFacts, shortCommit } from '../machine';
-import { deleteKeys } from '../redis-keys';
 import { resultsDir, writeResults } from '../results';
 import { type FanoutResult, type JoinsResult, Measurements, medianOfRounds, type Target } from './measure';
 import { benchViewerSecret, JoinDriver, type OnAirKind, type OnAirServer, startOnAir } from './onair';
@@ -191,7 +191,7 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
             path: onStats(liveId),
             seconds,
             driver,
-            pubsubChannel: `${prefix}:onair:rt:viewers.stats:${liveId}`,
+            pubsubChannel: `${prefix}:onair:rt:{live:${liveId}}:viewers.stats`,
             metrics: true,
           });
         } finally {
@@ -215,7 +215,7 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
               path: onStats(liveId),
               seconds: 4,
               driver,
-              pubsubChannel: `${prefix}:onair:rt:viewers.stats:${liveId}`,
+              pubsubChannel: `${prefix}:onair:rt:{live:${liveId}}:viewers.stats`,
               metrics: true,
             });
             updatePath.push({ updatesPerSec: 1000 / intervalMs, result });
@@ -312,7 +312,7 @@ export async function runViewersBench(overrides: ViewersBenchOptions = {}): Prom
     }
   } finally {
     for (const server of running.reverse()) await server.stop().catch(() => {});
-    const deleted = await deleteKeys(redis, `${prefix}:*`).catch((error: unknown) => {
+    const deleted = await deleteKeysMatching(redis, `${prefix}:*`).catch((error: unknown) => {
       log(`could not delete the bench keys ${prefix}:*: ${String(error)}`);
       return 0;
     });

@@ -334,16 +334,19 @@ export class Measurements {
     }
   }
 
-  /** Subscribes to a Redis channel of stats messages and records Date.now() − updatedAt of each. */
+  /**
+   * Subscribes to a Redis channel of stats messages (sharded pub/sub, as OnAir publishes) and records
+   * Date.now() − updatedAt of each.
+   */
   private async tap(channel: string) {
     const subscriber = this.redis.duplicate();
     const state = { measuring: false, latencies: [] as number[], close: () => subscriber.disconnect() };
-    subscriber.on('message', (_channel: string, message: string) => {
+    subscriber.on('smessage', (_channel: string, message: string) => {
       if (!state.measuring) return;
       const at = /"updatedAt":"([^"]+)"/.exec(message)?.[1];
       if (at) state.latencies.push(Date.now() - Date.parse(at));
     });
-    await subscriber.subscribe(channel);
+    await subscriber.ssubscribe(channel);
     return state;
   }
 

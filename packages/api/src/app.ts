@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createOperatorCheck, resolveViewerTokenSecret, sharedOperatorName } from './auth';
 import { DemoAudiences } from './demo/service';
@@ -13,7 +12,18 @@ import { Outbox } from './infra/outbox/outbox';
 import { OutboxRelay } from './infra/outbox/relay';
 import { registerQueueMetrics } from './infra/queue-metrics';
 import { RealtimeHub } from './infra/realtime';
-import { closeRedis, createRedis, readyWithin, redisKey } from './infra/redis';
+import {
+  closeRedis,
+  createRedis,
+  describeRedisTarget,
+  eventStreamKey,
+  pingEveryMaster,
+  queuePrefix,
+  type RedisClient,
+  readyWithin,
+  redisKey,
+  redisTargetOf,
+} from './infra/redis';
 import { liveEnded, liveStarted } from './live/events';
 import { IdleLiveEnder } from './live/idle-ender';
 import { LiveService } from './live/service';
@@ -29,7 +39,7 @@ import { type ReconcileReport, ShortVideoReconciler } from './short-video/reconc
 import { ShortVideoService } from './short-video/service';
 import { createShortVideoProcessor, ShortVideoWorker } from './short-video/worker';
 import { PresenceAggregator } from './viewers/aggregator';
-import { allStatsChannel, StatsFanout, StatsPublisher } from './viewers/fanout';
+import { listenToAllStats, StatsFanout, StatsPublisher } from './viewers/fanout';
 import { GuestBudget } from './viewers/guest-budget';
 import { ViewerIdentity } from './viewers/identity';
 import { PresenceStore } from './viewers/presence';
@@ -41,7 +51,7 @@ export interface OnAir {
   env: Env;
   logger: Logger;
   database: DatabaseHandle;
-  redis: Redis;
+  redis: RedisClient;
   realtime: RealtimeHub;
   metrics: Metrics;
   outbox: Outbox;
@@ -80,10 +90,16 @@ export interface CreateOnAirOptions {
 
 export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOptions): Promise<OnAir> {
   // Infrastructure
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-  const connections: Redis[] = [];
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    prepare: env.DATABASE_PREPARE,
+    poolSize: env.DATABASE_POOL_SIZE,
+  });
+  const redisTarget = redisTargetOf(env);
+  const connections: RedisClient[] = [];
   const connect = (role: Parameters<typeof createRedis>[1], name: string) => {
-    const connection = createRedis(env.REDIS_URL, role, `${env.REDIS_PREFIX}:${name}`, {
+    const connection = createRedis(redisTarget, role, `${env.REDIS_PREFIX}:${name}`, {
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     });
     connection.on('error', (error: Error) =>
@@ -95,7 +111,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
   const redis = connect('command', 'api');
   // Its calls fail fast while Redis is away: give a starting Redis a moment before serving.
   if (!(await readyWithin(redis, 5_000)))
-    logger.error({ redis: new URL(env.REDIS_URL).host }, 'Redis does not answer; serving degraded until it does');
+    logger.error({ redis: describeRedisTarget(redisTarget) }, 'Redis does not answer; serving degraded until it does');
   const metrics = createMetrics();
   const realtime = new RealtimeHub(
     redis,
@@ -105,7 +121,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     env.REDIS_COMMAND_TIMEOUT_MS,
   );
   const outbox = new Outbox();
-  const eventStream = redisKey(env.REDIS_PREFIX, 'events');
+  const eventStream = eventStreamKey(env.REDIS_PREFIX);
   const relay = new OutboxRelay({
     db: database.db,
     redis,
@@ -139,7 +155,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     realtime,
     logger,
     viewerStats: (liveIds) => viewers.statsOf(liveIds),
-    watchViewerStats: (listener) => realtime.listen(allStatsChannel, listener),
+    watchViewerStats: (listener) => listenToAllStats(realtime, listener),
   });
   const presence = new PresenceStore(redis, env.REDIS_PREFIX, env.PRESENCE_SHARDS);
   const statsThrottle = { above: env.STATS_THROTTLE_ABOVE, intervalMs: env.STATS_THROTTLED_INTERVAL_MS };
@@ -187,7 +203,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     // Producers fail fast while Redis is down (the consumer and the reconciler retry); only the
     // worker's connection waits for Redis forever.
     connection: connect('command', `queue:${shortVideoQueueName}`),
-    prefix: env.REDIS_PREFIX,
+    prefix: queuePrefix(env.REDIS_PREFIX, shortVideoQueueName),
   });
   shortVideoQueue.on('error', (error) => logger.warn({ err: error.message }, 'short-video queue error'));
   const queues: Queue[] = [shortVideoQueue];
@@ -219,7 +235,6 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
     mediaStore,
     faults: new SimulatedFaults(
       redis,
-      // Not under the queue's keys: BullMQ reads `<prefix>:short-video:<id>` as a job.
       redisKey(env.REDIS_PREFIX, 'demo', 'short-video-failure-rate'),
       env.SHORT_VIDEO_FAILURE_RATE,
     ),
@@ -249,7 +264,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
   const startWorker = () => {
     shortVideoWorker ??= new ShortVideoWorker({
       connection: connect('queue', `worker:${shortVideoQueueName}`),
-      prefix: env.REDIS_PREFIX,
+      prefix: queuePrefix(env.REDIS_PREFIX, shortVideoQueueName),
       concurrency: env.WORKER_CONCURRENCY,
       lockMs: env.SHORT_VIDEO_LOCK_MS,
       processor: createShortVideoProcessor({
@@ -260,6 +275,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
         logger,
       }),
       logger,
+      waitingJobs: () => shortVideoQueue.getWaitingCount(),
     });
     shortVideoWorker.start();
     media.unavailable().then((reason) => {
@@ -295,7 +311,7 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
           new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000)),
         ]).catch(() => false);
       const [redisOk, databaseOk, mediaProblem] = await Promise.all([
-        answers(() => redis.ping()),
+        answers(() => pingEveryMaster(redis)),
         answers(() => database.ping()),
         shortVideoWorker ? media.unavailable() : undefined,
       ]);

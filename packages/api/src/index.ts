@@ -3,6 +3,13 @@ export { resolveOperatorToken } from './auth';
 export { type DatabaseHandle, openDatabase } from './infra/db/client';
 export { ConfigError, type Env, loadEnv } from './infra/env';
 export { createLogger } from './infra/logger';
+export {
+  deleteKeysMatching,
+  eventStreamKey,
+  keySlot,
+  queuePrefix,
+  type RedisClient,
+} from './infra/redis';
 export { connectedFrame, pingFrame, serializedErrorFrame } from './infra/sse';
 export type { LiveSession, LiveStatus } from './live/schema';
 export { type AppRouter, appRouter } from './root';

@@ -34,6 +34,19 @@ describe('loadEnv', () => {
       SHORT_VIDEO_MEDIA: 'ffmpeg',
     });
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(env).toMatchObject({ DATABASE_PREPARE: true, DATABASE_POOL_SIZE: 10 });
+  });
+
+  it('reads REDIS_CLUSTER_NODES as host:port seeds', () => {
+    expect(
+      loadEnv({ REDIS_CLUSTER_NODES: 'redis-0.redis:6379, 10.0.0.2:7001,[::1]:7002' }).REDIS_CLUSTER_NODES,
+    ).toEqual([
+      { host: 'redis-0.redis', port: 6379 },
+      { host: '10.0.0.2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(loadEnv({ DATABASE_PREPARE: 'off' }).DATABASE_PREPARE).toBe(false);
   });
 
   it('fetches recordings from no host and makes none in production unless told, and never allows * there', () => {
@@ -63,6 +76,12 @@ describe('loadEnv', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['REDIS_URL', 'http://localhost'],
+    ['REDIS_CLUSTER_NODES', 'redis://10.0.0.1:6379'],
+    ['REDIS_CLUSTER_NODES', '10.0.0.1'],
+    ['REDIS_CLUSTER_NODES', '10.0.0.1:99999'],
+    ['REDIS_CLUSTER_NODES', ' , '],
+    ['DATABASE_PREPARE', 'sometimes'],
+    ['DATABASE_POOL_SIZE', 'many'],
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['VIEWER_TTL_MS', '-5'],
     ['PRESENCE_SHARDS', '0'],

@@ -47,6 +47,36 @@ const envSchema = z.object({
     unsetIfEmpty,
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
   ),
+  /**
+   * Seeds of a Redis Cluster, `host:port` separated by commas: when set, OnAir talks to the cluster
+   * (ioredis discovers the other nodes) and REDIS_URL is not used.
+   */
+  REDIS_CLUSTER_NODES: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((value, context) => {
+        const nodes: { host: string; port: number }[] = [];
+        for (const seed of value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)) {
+          const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(seed);
+          const port = Number(match?.[2]);
+          if (!match || port < 1 || port > 65_535) {
+            context.addIssue({ code: 'custom', message: 'must be host:port seeds separated by commas' });
+            return z.NEVER;
+          }
+          nodes.push({ host: (match[1] as string).replace(/^\[|\]$/g, ''), port });
+        }
+        if (nodes.length === 0) {
+          context.addIssue({ code: 'custom', message: 'must be host:port seeds separated by commas' });
+          return z.NEVER;
+        }
+        return nodes;
+      })
+      .optional(),
+  ),
   REDIS_PREFIX: z.preprocess(
     unsetIfEmpty,
     z
@@ -60,6 +90,16 @@ const envSchema = z.object({
     unsetIfEmpty,
     z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   ),
+  /**
+   * `off` behind a pooler in transaction mode (PgBouncer, the poolers of Kubernetes operators): its
+   * server connections change between transactions, so named prepared statements cannot be reused.
+   */
+  DATABASE_PREPARE: onOff().transform((value) => value ?? true),
+  /**
+   * PostgreSQL connections one process opens at most (the API's and the worker's pools alike); two at
+   * least: at start one holds the migration lock while another migrates.
+   */
+  DATABASE_POOL_SIZE: integer(10, 2, 1_000),
   DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('.data')),
   OPERATOR_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, 'must be at least 16 characters').optional()),
   /** Named operators, `name:token` pairs separated by commas, beside (or instead of) OPERATOR_TOKEN. */

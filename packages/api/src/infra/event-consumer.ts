@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { EventDefinition, EventPayload } from './events';
+import type { RedisClient } from './redis';
 
 export interface DeliveredEvent {
   /** The stream entry id. */
@@ -16,7 +16,7 @@ type Handler = (payload: unknown, event: DeliveredEvent) => Promise<void>;
 
 export interface EventConsumerOptions {
   /** A connection of its own: XREADGROUP BLOCK holds it. */
-  redis: Redis;
+  redis: RedisClient;
   streamKey: string;
   /** One consumer group per consuming domain; each group sees every event once. */
   group: string;

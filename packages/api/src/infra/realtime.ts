@@ -1,10 +1,12 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { SubscriberLaggingError } from '../errors';
-import { RedisTimeoutError, redisKey } from './redis';
+import { type RedisClient, RedisTimeoutError, redisKey } from './redis';
 
-/** A pub/sub topic and the schema of its messages. */
+/**
+ * A pub/sub topic and the schema of its messages. A name with a hash tag (`{live:<id>}:...`) puts
+ * the channel in that tag's slot: on a Redis Cluster, the shard of that slot carries its messages.
+ */
 export interface Channel<T> {
   name: string;
   schema: z.ZodType<T>;
@@ -24,21 +26,25 @@ interface Topic {
 
 /**
  * Real-time fan-out across server instances: one Redis subscriber connection per process (not per
- * client), reference-counted channel subscriptions, and each message parsed and validated once per
- * process whatever the number of local listeners.
+ * client; on a cluster, one per master), reference-counted channel subscriptions, and each message
+ * parsed and validated once per process whatever the number of local listeners.
+ *
+ * Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis 7) on a single Redis and on a cluster alike: on a
+ * cluster a message goes only to the shard that owns the channel's slot (classic PUBLISH is copied
+ * to every node of the cluster), so fan-out capacity grows with the masters.
  */
 export class RealtimeHub {
   private readonly topics = new Map<string, Topic>();
 
   constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: RedisClient,
+    private readonly subscriber: RedisClient,
     private readonly prefix: string,
     private readonly logger: Logger,
     /** A subscription Redis has not confirmed by then fails as unavailable (a hung Redis). */
     private readonly subscribeTimeoutMs: number,
   ) {
-    subscriber.on('message', (redisChannel: string, message: string) => this.deliver(redisChannel, message));
+    subscriber.on('smessage', (redisChannel: string, message: string) => this.deliver(redisChannel, message));
   }
 
   private redisChannel(channel: Channel<unknown>): string {
@@ -46,7 +52,7 @@ export class RealtimeHub {
   }
 
   async publish<T>(channel: Channel<T>, value: T): Promise<void> {
-    await this.publisher.publish(this.redisChannel(channel as Channel<unknown>), JSON.stringify(value));
+    await this.publisher.spublish(this.redisChannel(channel as Channel<unknown>), JSON.stringify(value));
   }
 
   /** Resolves once Redis confirms the subscription, so nothing published afterwards is missed. */
@@ -57,7 +63,7 @@ export class RealtimeHub {
       topic = {
         channel: channel as Channel<unknown>,
         listeners: new Set(),
-        subscribed: this.subscriber.subscribe(name),
+        subscribed: this.subscriber.ssubscribe(name),
       };
       this.topics.set(name, topic);
     }
@@ -90,7 +96,7 @@ export class RealtimeHub {
     const topic = this.topics.get(name);
     if (!topic?.listeners.delete(listener) || topic.listeners.size > 0) return;
     this.topics.delete(name);
-    this.subscriber.unsubscribe(name).catch((error: unknown) => {
+    this.subscriber.sunsubscribe(name).catch((error: unknown) => {
       this.logger.warn({ err: error, channel: name }, 'unsubscribe failed');
     });
   }

@@ -1,40 +1,157 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { someCause } from '../errors';
 
 export type RedisRole = 'command' | 'subscriber' | 'queue';
+
+/** A connection to one Redis or to a Redis Cluster: every caller works with either. */
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis is: one server (REDIS_URL) or the seeds of a cluster (REDIS_CLUSTER_NODES). */
+export type RedisTarget = { url: string } | { clusterNodes: { host: string; port: number }[] };
+
+export function redisTargetOf(env: {
+  REDIS_URL: string;
+  REDIS_CLUSTER_NODES?: { host: string; port: number }[] | undefined;
+}): RedisTarget {
+  return env.REDIS_CLUSTER_NODES ? { clusterNodes: env.REDIS_CLUSTER_NODES } : { url: env.REDIS_URL };
+}
+
+/** For logs: where Redis is, without credentials. */
+export function describeRedisTarget(target: RedisTarget): string {
+  return 'url' in target
+    ? new URL(target.url).host
+    : `cluster ${target.clusterNodes.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+}
 
 /**
  * One factory for every Redis connection, so each role gets the right failure behaviour:
  * - `command`: API calls fail fast with a clear error while Redis is down or hung, instead of hanging.
  * - `subscriber` and `queue`: wait for Redis forever (BullMQ requires `maxRetriesPerRequest: null`).
+ * On a cluster the same rules apply to every node's connection, and the subscriber opens one sharded
+ * subscriber connection per master (SSUBSCRIBE goes to the master of the channel's slot).
  */
 export function createRedis(
-  url: string,
+  target: RedisTarget,
   role: RedisRole,
   name: string,
   { commandTimeoutMs }: { commandTimeoutMs: number },
-): Redis {
-  const options: RedisOptions = {
+): RedisClient {
+  const retryDelay = (attempt: number) => Math.min(attempt * 100, 1_000);
+  const perConnection = {
     connectionName: name,
-    lazyConnect: false,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
     maxRetriesPerRequest: role === 'command' ? 2 : null,
-    // While Redis is unreachable an API call fails at once (a retryable 503) instead of queueing
-    // behind reconnection attempts; subscribers and queue connections wait for Redis to come back.
-    enableOfflineQueue: role !== 'command',
-    enableAutoPipelining: role === 'command',
     // A Redis that accepts connections but does not answer (a stalled node) must not hold a request:
     // past this bound the call fails as unavailable. Blocking reads (queue, subscriber) wait by design.
     ...(role === 'command' ? { commandTimeout: commandTimeoutMs } : {}),
+  } satisfies RedisOptions;
+  // While Redis is unreachable an API call fails at once (a retryable 503) instead of queueing
+  // behind reconnection attempts; subscribers and queue connections wait for Redis to come back.
+  const enableOfflineQueue = role !== 'command';
+  const enableAutoPipelining = role === 'command';
+  if ('url' in target) {
+    return new Redis(target.url, {
+      ...perConnection,
+      lazyConnect: false,
+      retryStrategy: retryDelay,
+      enableOfflineQueue,
+      enableAutoPipelining,
+    });
+  }
+  const options: ClusterOptions = {
+    redisOptions: perConnection,
+    lazyConnect: false,
+    // Seeds unreachable (the whole cluster down): retried for ever, like a single Redis.
+    clusterRetryStrategy: retryDelay,
+    enableOfflineQueue,
+    enableAutoPipelining,
+    // A master that died is replaced by its replica within the cluster's node timeout: commands to
+    // its slots are retried (after a topology refresh) rather than failed at the first closed socket.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    shardedSubscribers: role === 'subscriber',
   };
-  return new Redis(url, options);
+  return new Cluster(target.clusterNodes, options);
+}
+
+/** The masters of a cluster (each owns some slots), or the one Redis. */
+export function mastersOf(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
+
+/** Every master answers a PING (on a cluster: each owns slots, so each must answer for all keys to work). */
+export async function pingEveryMaster(redis: RedisClient): Promise<void> {
+  if (!(redis instanceof Cluster)) {
+    await redis.ping();
+    return;
+  }
+  const masters = redis.nodes('master');
+  if (masters.length === 0) throw new Error('Redis Cluster: no master known yet');
+  await Promise.all(masters.map((master) => master.ping()));
+}
+
+/**
+ * Deletes the keys matching `pattern` (tests, benchmarks, tools: never on a request path). A cluster
+ * is scanned master by master, and each key unlinked on its own (keys of one UNLINK share a slot).
+ */
+export async function deleteKeysMatching(redis: RedisClient, pattern: string): Promise<number> {
+  let deleted = 0;
+  for (const master of mastersOf(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await master.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length === 0) continue;
+      if (redis instanceof Cluster) {
+        const pipeline = master.pipeline();
+        for (const key of keys) pipeline.unlink(key);
+        for (const [error, count] of (await pipeline.exec()) ?? []) {
+          if (error) throw error;
+          deleted += Number(count);
+        }
+      } else {
+        deleted += await master.unlink(...keys);
+      }
+    } while (cursor !== '0');
+  }
+  return deleted;
+}
+
+/**
+ * The cluster slot of a key (CRC16 of its hash tag, or of the whole key), as Redis computes it:
+ * what picks the keys that land on a given master (see data-loss.ts).
+ */
+export function keySlot(key: string): number {
+  const open = key.indexOf('{');
+  const close = open === -1 ? -1 : key.indexOf('}', open + 1);
+  const hashed = close > open + 1 ? key.slice(open + 1, close) : key;
+  let crc = 0;
+  for (const byte of Buffer.from(hashed)) {
+    crc ^= byte << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc % 16_384;
 }
 
 /** Every key, queue and stream lives under `REDIS_PREFIX`. */
 export function redisKey(prefix: string, ...parts: string[]): string {
   return [prefix, ...parts].join(':');
+}
+
+/**
+ * The BullMQ prefix of a queue: BullMQ's keys are `<prefix>:<queue>:<suffix>`, and Lua scripts of
+ * one queue touch many of them, so they must share a slot on a Redis Cluster: the queue's name is the
+ * hash tag (the same keys on a single Redis, so both behave alike; Bull Board reads them through the
+ * Queue objects, whatever the prefix).
+ */
+export function queuePrefix(prefix: string, queueName: string): string {
+  return `${prefix}:{${queueName}}`;
+}
+
+/** The domain event stream; its dead letters (`<stream>:dead`) share its hash tag. */
+export function eventStreamKey(prefix: string): string {
+  return `${prefix}:{events}`;
 }
 
 /** Keys of one live share a hash tag so a Lua script touching them also runs on a Redis Cluster. */
@@ -52,7 +169,7 @@ export function isRedisUnavailable(error: unknown): boolean {
     error,
     (cause) =>
       cause.name === 'MaxRetriesPerRequestError' ||
-      /^(Connection is closed|Stream isn't writeable|Command timed out|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)/.test(
+      /^(Connection is closed|Stream isn't writeable|Command timed out|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|Cluster isn't ready|Failed to refresh slots cache|None of startup nodes|Too many Cluster redirections)/.test(
         cause.message,
       ) ||
       cause instanceof RedisTimeoutError,
@@ -78,7 +195,7 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+  async run(redis: RedisClient, keys: string[], args: (string | number)[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
@@ -98,13 +215,13 @@ export function readLua(url: URL): LuaScript {
 }
 
 /** Closes a connection politely (QUIT) if Redis answers within a second, else cuts it. */
-export async function closeRedis(connection: Redis): Promise<void> {
+export async function closeRedis(connection: RedisClient): Promise<void> {
   await Promise.race([connection.quit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1_000))]);
   connection.disconnect();
 }
 
 /** Resolves when the connection is ready, or after `ms` (a Redis that is down is reported by /readyz). */
-export async function readyWithin(connection: Redis, ms: number): Promise<boolean> {
+export async function readyWithin(connection: RedisClient, ms: number): Promise<boolean> {
   if (connection.status === 'ready') return true;
   return Promise.race([
     new Promise<boolean>((resolve) => connection.once('ready', () => resolve(true))),

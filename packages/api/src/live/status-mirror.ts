@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { liveShardKey } from '../infra/live-shards';
-import { readLua } from '../infra/redis';
+import { type RedisClient, readLua } from '../infra/redis';
 import type { LiveStatus } from './schema';
 
 const advanceScript = readLua(new URL('./lua/advance-status.lua', import.meta.url));
@@ -28,7 +27,7 @@ const ttlMs: Record<LiveStatus, number> = {
  */
 export class LiveStatusMirror {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly shards = 1,
   ) {}

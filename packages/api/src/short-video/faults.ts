@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis';
 
 /**
  * The probability that a simulated stage fails: SHORT_VIDEO_FAILURE_RATE, unless an operator set
@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
  */
 export class SimulatedFaults {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     readonly configuredRate: number,
   ) {}

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError } from '../errors';
+import type { RedisClient } from '../infra/redis';
 import type { SimulatedFaults } from './faults';
 import type { ShortVideoMetrics } from './metrics';
 import { shortVideoJobSchema, shortVideoQueueName, stalledJobSettings } from './queue';
@@ -222,7 +222,7 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
 
 export interface ShortVideoWorkerOptions {
   /** A connection of its own, with `maxRetriesPerRequest: null` (BullMQ blocks on it). */
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   concurrency: number;
   /** SHORT_VIDEO_LOCK_MS: how fast a dead worker's jobs are recovered (see stalledJobSettings). */
@@ -231,23 +231,57 @@ export interface ShortVideoWorkerOptions {
   logger: Logger;
   /** On stop, active jobs get this long to finish before they are handed back to the queue. */
   handBackAfterMs?: number;
+  /** Jobs waiting in the queue (the watchdog's question; see `restartIfStuckAfterMs`). */
+  waitingJobs: () => Promise<number>;
+  /**
+   * A worker with free slots that took no job for this long while jobs were waiting is replaced by a
+   * new one: BullMQ's blocking fetch can stay stuck on a connection that a Redis restart or a cluster
+   * failover broke, and the worker then looks alive while it takes nothing.
+   */
+  restartIfStuckAfterMs?: number;
 }
 
 /** Runs the processor on the short-video queue: inside the API (WORKER=inline) or in a worker process. */
 export class ShortVideoWorker {
   private worker: Worker<unknown, ShortVideoJobResult> | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  /** Jobs this process is running now, and when it last took one. */
+  private running = 0;
+  private lastTakenAt = performance.now();
+  /** Since when jobs have waited while this worker had free slots and took none. */
+  private stuckSince: number | undefined;
+  private checking = false;
+  /** Workers replaced by the watchdog, closing in the background. */
+  private readonly retiring = new Set<Promise<void>>();
+  restarts = 0;
 
   constructor(private readonly options: ShortVideoWorkerOptions) {}
 
   start(): void {
     if (this.worker) return;
+    this.worker = this.createWorker();
+    const restartAfterMs = this.options.restartIfStuckAfterMs ?? 15_000;
+    this.watchdog = setInterval(() => this.checkStuck(restartAfterMs), Math.max(100, restartAfterMs / 5));
+    this.watchdog.unref();
+  }
+
+  private createWorker(): Worker<unknown, ShortVideoJobResult> {
     const { connection, prefix, concurrency, lockMs, processor, logger } = this.options;
-    const worker = new Worker<unknown, ShortVideoJobResult>(shortVideoQueueName, processor, {
-      connection,
-      prefix,
-      concurrency,
-      ...stalledJobSettings(lockMs),
-    });
+    const counted: typeof processor = async (job, token, signal) => {
+      this.running++;
+      this.lastTakenAt = performance.now();
+      try {
+        return await processor(job, token, signal);
+      } finally {
+        this.running--;
+      }
+    };
+    // Three parameters, like the processor's: BullMQ passes the abort signal only then.
+    const worker = new Worker<unknown, ShortVideoJobResult>(
+      shortVideoQueueName,
+      (job, token, signal) => counted(job, token, signal),
+      { connection, prefix, concurrency, ...stalledJobSettings(lockMs) },
+    );
     worker.on('error', (error) => logger.warn({ err: error }, 'short-video worker error; it keeps going'));
     worker.on('failed', (job, error) => {
       logger.warn(
@@ -255,14 +289,44 @@ export class ShortVideoWorker {
         'short-video attempt failed',
       );
     });
-    this.worker = worker;
+    return worker;
+  }
+
+  private async checkStuck(restartAfterMs: number): Promise<void> {
+    if (this.checking || !this.worker) return;
+    this.checking = true;
+    try {
+      const now = performance.now();
+      const idle = this.running < this.options.concurrency && now - this.lastTakenAt >= restartAfterMs;
+      const waiting = idle ? await this.options.waitingJobs().catch(() => 0) : 0;
+      if (waiting === 0) {
+        this.stuckSince = undefined;
+        return;
+      }
+      this.stuckSince ??= now;
+      if (now - this.stuckSince < restartAfterMs || !this.worker) return;
+      this.options.logger.warn({ waiting }, 'short-video worker took no job while jobs waited; restarting it');
+      const stuck = this.worker;
+      this.worker = this.createWorker();
+      this.restarts++;
+      this.stuckSince = undefined;
+      this.lastTakenAt = performance.now();
+      const retired = this.close(stuck).finally(() => this.retiring.delete(retired));
+      this.retiring.add(retired);
+    } finally {
+      this.checking = false;
+    }
   }
 
   /** Finishes the active jobs, or past `handBackAfterMs` hands them back to the queue, then closes. */
   async stop(): Promise<void> {
+    clearInterval(this.watchdog);
     const worker = this.worker;
-    if (!worker) return;
     this.worker = undefined;
+    await Promise.allSettled([...(worker ? [this.close(worker)] : []), ...this.retiring]);
+  }
+
+  private async close(worker: Worker<unknown, ShortVideoJobResult>): Promise<void> {
     const handBack = setTimeout(
       () => worker.cancelAllJobs('worker shutting down'),
       this.options.handBackAfterMs ?? 5_000,

@@ -4,6 +4,7 @@ import { Gauge, Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { Coalescer, type Pace } from '../infra/coalescer';
 import { type Channel, defineChannel, Feed, type RealtimeHub } from '../infra/realtime';
+import { keySlot } from '../infra/redis';
 import { trackedFrame } from '../infra/sse';
 import type { VersionedStats } from './presence';
 import { type ViewerStats, viewerStatsSchema } from './schema';
@@ -45,12 +46,41 @@ const versionedStatsSchema = z.object({
   stats: viewerStatsSchema,
 });
 
-/** Changes of one live, for its subscribers on every instance. */
+/** Changes of one live, for its subscribers on every instance: in the live's slot, like its keys. */
 const liveStatsChannel = (liveId: string): Channel<VersionedStats> =>
-  defineChannel(`viewers.stats:${liveId}`, versionedStatsSchema);
+  defineChannel(`{live:${liveId}}:viewers.stats`, versionedStatsSchema);
 
-/** Changes of every live, for the overview (the dashboard's list of lives). */
-export const allStatsChannel: Channel<VersionedStats> = defineChannel('viewers.stats', versionedStatsSchema);
+/**
+ * Changes of every live, for the overview (the dashboard's list of lives), over a few channels each
+ * in a slot of its own: every stats change of every live goes to the overview, so one channel would
+ * put the whole platform's fan-out on one shard of a Redis Cluster. A live always publishes on the
+ * same bucket (its changes stay in order); a listener of the overview listens to every bucket.
+ */
+const overviewBuckets = 16;
+const allStatsChannels: Channel<VersionedStats>[] = Array.from({ length: overviewBuckets }, (_, bucket) =>
+  defineChannel(`{viewers.stats:${bucket}}`, versionedStatsSchema),
+);
+
+function allStatsChannelOf(liveId: string): Channel<VersionedStats> {
+  return allStatsChannels[keySlot(liveId) % overviewBuckets] as Channel<VersionedStats>;
+}
+
+/** Listens to the changes of every live (every bucket of the overview); resolves with the unlisten. */
+export async function listenToAllStats(
+  hub: RealtimeHub,
+  listener: (update: VersionedStats) => void,
+): Promise<() => void> {
+  const listening = await Promise.allSettled(allStatsChannels.map((channel) => hub.listen(channel, listener)));
+  const unlisten = () => {
+    for (const result of listening) if (result.status === 'fulfilled') result.value();
+  };
+  const failure = listening.find((result) => result.status === 'rejected');
+  if (failure) {
+    unlisten();
+    throw failure.reason;
+  }
+  return unlisten;
+}
 
 /**
  * Publishes stats changes to every server instance, coalesced per live: a burst of thousands of joins
@@ -75,8 +105,8 @@ export class StatsPublisher {
     this.perLive = new Coalescer(PUBLISH_INTERVAL_MS, PUBLISH_BURST, (liveId, value) =>
       this.publish(liveStatsChannel(liveId), value),
     );
-    this.overview = new Coalescer(FANOUT_INTERVAL_MS, FANOUT_BURST, (_liveId, value) =>
-      this.publish(allStatsChannel, value),
+    this.overview = new Coalescer(FANOUT_INTERVAL_MS, FANOUT_BURST, (liveId, value) =>
+      this.publish(allStatsChannelOf(liveId), value),
     );
   }
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { readLua } from '../infra/redis';
+import { type RedisClient, readLua } from '../infra/redis';
 
 const guestBudgetScript = readLua(new URL('./lua/guest-budget.lua', import.meta.url));
 
@@ -10,7 +9,7 @@ const guestBudgetScript = readLua(new URL('./lua/guest-budget.lua', import.meta.
  */
 export class GuestBudget {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly perMinute: number,
     private readonly windowMs = 60_000,

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { readLua } from '../infra/redis';
+import { type RedisClient, readLua } from '../infra/redis';
 import { type AggregateKeys, PresenceLayout, type ShardKeys } from './layout';
 import type { ViewerStats } from './schema';
 import { isNewer, type StatsOrder } from './stats-order';
@@ -83,7 +82,7 @@ export class PresenceStore {
   private readonly reading = new Map<string, Promise<VersionedStats>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     shards = 1,
   ) {

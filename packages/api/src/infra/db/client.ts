@@ -33,6 +33,10 @@ const MIGRATION_LOCK = 7_246_001;
 export interface OpenDatabaseOptions {
   /** PostgreSQL when set; embedded PGlite otherwise. */
   databaseUrl?: string | undefined;
+  /** PostgreSQL: named prepared statements (off behind a transaction pooler such as PgBouncer). */
+  prepare?: boolean;
+  /** PostgreSQL: connections of this process's pool. */
+  poolSize?: number;
   /** PGlite keeps its files under `<dataDir>/pglite`; `memory://` keeps them in memory. */
   dataDir: string;
   migrationsFolder?: string;
@@ -47,17 +51,21 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder;
   if (options.databaseUrl) {
-    const client = postgres(options.databaseUrl, { max: 10, onnotice: () => {}, connect_timeout: 5 });
+    const client = postgres(options.databaseUrl, {
+      max: options.poolSize ?? 10,
+      prepare: options.prepare ?? true,
+      onnotice: () => {},
+      connect_timeout: 5,
+    });
     const db = drizzlePostgres(client);
-    // Several processes (API, workers) may start together: one migrates at a time.
-    const lock = await client.reserve();
-    try {
-      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    // Several processes (API, workers) may start together: one migrates at a time. The lock is held
+    // by a transaction (taken with pg_advisory_xact_lock, released by its end) while the migrations
+    // run on the pool's other connections: a session lock would outlive its transaction on whatever
+    // server connection a transaction pooler (PgBouncer) handed out, and stay taken there.
+    await client.begin(async (lock) => {
+      await lock`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
       await migratePostgres(db, { migrationsFolder });
-    } finally {
-      await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-      lock.release();
-    }
+    });
     return {
       db: db as unknown as Database,
       kind: 'postgres',

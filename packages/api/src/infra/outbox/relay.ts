@@ -1,14 +1,14 @@
 import { and, asc, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Database } from '../db/client';
+import type { RedisClient } from '../redis';
 import type { Outbox } from './outbox';
 import { outbox } from './tables';
 
 export interface OutboxRelayOptions {
   db: Database;
-  redis: Redis;
+  redis: RedisClient;
   outbox: Outbox;
   streamKey: string;
   logger: Logger;

@@ -1,0 +1,47 @@
+import { Queue } from 'bullmq';
+import { describe, expect, vi } from 'vitest';
+import { silentLogger, test } from '../../test/support';
+import { queuePrefix } from '../infra/redis';
+import { shortVideoQueueName } from './queue';
+import { type createShortVideoProcessor, ShortVideoWorker } from './worker';
+
+describe('the short-video worker’s watchdog', () => {
+  test('replaces a worker that takes no job while jobs wait; the new one takes them', async ({ redis, prefix }) => {
+    const connection = redis.connect();
+    const taken: string[] = [];
+    const processor = (async (job) => {
+      taken.push(job.id ?? '');
+      return { status: 'READY', videoUrl: null };
+    }) as ReturnType<typeof createShortVideoProcessor>;
+    // The queue's own count says nothing waits while the worker takes each job at once: a worker
+    // that reports waiting jobs it never takes is what a fetch stuck on a dead connection looks like.
+    let reportedWaiting = 0;
+    const worker = new ShortVideoWorker({
+      connection,
+      prefix: queuePrefix(prefix, shortVideoQueueName),
+      concurrency: 2,
+      lockMs: 5_000,
+      processor,
+      logger: silentLogger,
+      waitingJobs: async () => reportedWaiting,
+      restartIfStuckAfterMs: 200,
+    });
+    const queue = new Queue(shortVideoQueueName, { connection, prefix: queuePrefix(prefix, shortVideoQueueName) });
+    worker.start();
+    try {
+      await queue.add('job', {}, { jobId: 'first' });
+      await vi.waitFor(() => expect(taken).toEqual(['first']), { timeout: 10_000 });
+      expect(worker.restarts).toBe(0);
+
+      reportedWaiting = 1;
+      await vi.waitFor(() => expect(worker.restarts).toBeGreaterThan(0), { timeout: 10_000 });
+      reportedWaiting = 0;
+      // The new worker takes jobs.
+      await queue.add('job', {}, { jobId: 'second' });
+      await vi.waitFor(() => expect(taken).toEqual(['first', 'second']), { timeout: 10_000 });
+    } finally {
+      await worker.stop();
+      await queue.close();
+    }
+  });
+});
