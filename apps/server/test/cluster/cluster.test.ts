@@ -1,5 +1,6 @@
 import { eventStreamKey, keySlot, queuePrefix, type ViewerStats } from '@onair/api';
 import { createOnAirClient, type OnAirClient } from '@onair/client';
+import { RedisCluster } from '@onair/redis-cluster';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminUrl } from '../support/postgres';
 import { type ServerProcess, spawnServer } from '../support/process';
@@ -8,7 +9,6 @@ import { liveOnAir, waitForVideo } from '../support/short-videos';
 import { Recorder } from '../support/subscriptions';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 import { PgBouncer } from './pgbouncer';
-import { RedisCluster } from './redis-cluster';
 
 /**
  * OnAir past one machine, for real: a 6-node Redis Cluster (3 masters, 3 replicas), two API
@@ -54,6 +54,10 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // A process that died on its own says why in its output: show it with the failures it caused.
+  for (const each of processes) {
+    if (each.child.exitCode !== null) console.error(`a process exited with ${each.child.exitCode}:\n${each.output()}`);
+  }
   await Promise.all(processes.splice(0).map((process) => process.kill('SIGKILL')));
   await bouncer?.stop();
   await cluster?.stop();
@@ -100,6 +104,16 @@ describe('keys on a Redis Cluster', () => {
       if (keys.some((key) => liveIds.some((liveId) => key.includes(liveId)))) holding.add(master.port);
     }
     expect(holding.size).toBe(3);
+
+    // One live's presence alone spreads too: its 8 shards' keys sit on more than one master.
+    const [crowded] = liveIds as [string];
+    await joinAll(crowded, ids('spread', 64));
+    const holdingOne = new Set<number>();
+    for (const master of masters) {
+      const keys = await cluster.keysOn(master.port, `${world.prefix}:*`);
+      if (keys.some((key) => key.includes(crowded))) holdingOne.add(master.port);
+    }
+    expect(holdingOne.size).toBeGreaterThanOrEqual(2);
 
     // The event stream is one key, on the master of its slot (its consumer groups with it).
     const streamMaster = await cluster.masterOf(keySlot(eventStreamKey(world.prefix)));

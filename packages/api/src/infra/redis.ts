@@ -49,14 +49,13 @@ export function createRedis(
   // While Redis is unreachable an API call fails at once (a retryable 503) instead of queueing
   // behind reconnection attempts; subscribers and queue connections wait for Redis to come back.
   const enableOfflineQueue = role !== 'command';
-  const enableAutoPipelining = role === 'command';
   if ('url' in target) {
     return new Redis(target.url, {
       ...perConnection,
       lazyConnect: false,
       retryStrategy: retryDelay,
       enableOfflineQueue,
-      enableAutoPipelining,
+      enableAutoPipelining: role === 'command',
     });
   }
   const options: ClusterOptions = {
@@ -65,7 +64,9 @@ export function createRedis(
     // Seeds unreachable (the whole cluster down): retried for ever, like a single Redis.
     clusterRetryStrategy: retryDelay,
     enableOfflineQueue,
-    enableAutoPipelining,
+    // Not on a cluster: ioredis batches auto-pipelined commands per node and, after a failover, keeps
+    // sending a moved slot's commands to the old node and hands back MOVED (redis/ioredis#2075).
+    enableAutoPipelining: false,
     // A master that died is replaced by its replica within the cluster's node timeout: commands to
     // its slots are retried (after a topology refresh) rather than failed at the first closed socket.
     retryDelayOnFailover: 200,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, ilike, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, ilike, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../infra/db/client';
 import { newestFirst, type PageQuery } from '../infra/pagination';
 import type { LiveStatus } from './schema';

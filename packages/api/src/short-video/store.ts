@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, not, Param, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, not, Param, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from '../infra/db/client';
 import { newestFirst, type PageQuery } from '../infra/pagination';

@@ -329,8 +329,12 @@ export class PresenceStore {
       .map((k, index) =>
         index === skip ? Promise.resolve(absent()) : this.redis.hmget(k.stats, ...statsFields).then(toShardStats),
       );
-    const aggregate = this.layout.sharded ? this.readAggregate(this.layout.aggregate(liveId)) : undefined;
-    return { shards: await Promise.all(shardReads), aggregate: await aggregate };
+    // Awaited together: a failed shard read must not leave the aggregate's read rejecting unhandled.
+    const [shards, aggregate] = await Promise.all([
+      Promise.all(shardReads),
+      this.layout.sharded ? this.readAggregate(this.layout.aggregate(liveId)) : undefined,
+    ]);
+    return { shards, aggregate };
   }
 
   private async readAggregate(a: AggregateKeys): Promise<AggregateStats> {
