@@ -8,7 +8,7 @@
 export interface MeasuredCosts {
   /** API CPU per join with a signed viewer token (the production path), µs. */
   apiUsPerJoin: number;
-  /** API CPU per heartbeat, µs. Until the mega-live section measures it: a join's cost (same Lua path). */
+  /** API CPU per heartbeat with a token, µs: the mega-live section's heartbeat plus a token's verification. */
   apiUsPerHeartbeat: number;
   /** API CPU per SSE stats message written to a subscriber, µs (at the largest fan-out measured). */
   apiUsPerMessage: number;
