@@ -238,8 +238,14 @@ export async function runMegaLiveBench(options: MegaLiveOptions = optionsFromEnv
       ),
     );
     const after = await masterFacts(cluster, prefix);
-    const apiCpu = servers.reduce((sum, server, index) => sum + cpuSeconds(server.child.pid) - (apiCpuBefore[index] ?? 0), 0);
-    const redisCpu = [...after].reduce((sum, [port, facts]) => sum + facts.cpu - (before.get(port)?.cpu ?? facts.cpu), 0);
+    const apiCpu = servers.reduce(
+      (sum, server, index) => sum + cpuSeconds(server.child.pid) - (apiCpuBefore[index] ?? 0),
+      0,
+    );
+    const redisCpu = [...after].reduce(
+      (sum, [port, facts]) => sum + facts.cpu - (before.get(port)?.cpu ?? facts.cpu),
+      0,
+    );
     const heartbeatsDone = beats.reduce((sum, result) => sum + result.ok, 0);
     const currentAtEnd = await currentOn(servers, liveId);
     const weighted = (pick: (result: LoadResult) => number) =>
