@@ -31,6 +31,9 @@ type TrpcOptions = FastifyHandlerOptions<AppRouter, FastifyRequest, FastifyReply
 /** What tRPC sets on every answer of its HTTP handler, so caches keep JSON and JSONL apart. */
 const varyHeader = { vary: 'trpc-accept, accept' } as const;
 
+/** A mutation answered in one body is never aborted midway: one signal serves every request. */
+const neverAborted = new AbortController().signal;
+
 /** Query parameters of an SSE subscription that the plane reads as tRPC does; any other goes to tRPC. */
 const subscriptionParams = new Set(['input', 'lastEventId', 'Last-Event-Id']);
 
@@ -183,7 +186,7 @@ export class ViewerDataPlane {
         };
       }),
       connectionParams: null,
-      signal: new AbortController().signal,
+      signal: neverAborted,
       url: null,
     };
     const meta = responseMeta({

@@ -125,9 +125,13 @@ export const router = t.router;
 
 /** Times every call by procedure and result code. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
-  const stop = ctx.onair.metrics.procedureDuration.startTimer({ procedure: path, type });
+  // One observe with every label at once: prom-client's startTimer merges label objects per call.
+  const started = performance.now();
   const result = await next();
-  stop({ code: result.ok ? 'OK' : toTRPCError(result.error).code });
+  ctx.onair.metrics.procedureDuration.observe(
+    { procedure: path, type, code: result.ok ? 'OK' : toTRPCError(result.error).code },
+    (performance.now() - started) / 1_000,
+  );
   return result;
 });
 

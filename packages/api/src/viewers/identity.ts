@@ -1,5 +1,5 @@
-import { createPublicKey, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
-import { errors as jose, jwtVerify, SignJWT } from 'jose';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { Counter, type Registry } from 'prom-client';
 import { ForbiddenError, InvalidFieldError, TooManyRequestsError, UnauthorizedError } from '../errors';
 import type { GuestBudget } from './guest-budget';
@@ -38,15 +38,16 @@ export interface ViewerIdentityOptions {
 /**
  * Who a viewer call is for. Tokens are JWTs: `sub` is the viewer id, `exp` is required, an optional
  * `live` claim limits a token to one live. Only the algorithms of the configured keys are accepted
- * (HS256 for the secret, ES256 or RS256 for the public key): `alg: none`, and a token signed with the
- * public key used as an HMAC secret, are refused by jose before any key is used.
+ * (HS256 for the secret, ES256 or RS256 for the public key), each by a verifier of its own that
+ * accepts its one algorithm: `alg: none`, and a token signed with the public key used as an HMAC
+ * secret, are refused before any key is used. A verified token is kept (up to its `exp`) so that a
+ * viewer's heartbeats, which repeat its token, do not verify the signature each time.
  */
 export class ViewerIdentity {
   readonly mode: ViewerAuth;
-  private readonly hmacKey: KeyObject | undefined;
-  private readonly publicKey: KeyObject | undefined;
-  private readonly publicAlgorithm: 'ES256' | 'RS256' | undefined;
-  private readonly algorithms: string[];
+  /** One verifier per accepted algorithm, chosen by the token's header. */
+  private readonly verifiers = new Map<string, (token: string) => TokenPayload>();
+  private readonly signGuest: ((payload: Record<string, unknown>) => string) | undefined;
   private readonly guestBudget: GuestBudget;
   private readonly guestTokenTtlSeconds: number;
   private readonly refusals: Counter<'reason'>;
@@ -54,19 +55,32 @@ export class ViewerIdentity {
 
   constructor(options: ViewerIdentityOptions) {
     this.mode = options.mode;
-    this.hmacKey = options.secret ? createSecretKey(Buffer.from(options.secret, 'utf8')) : undefined;
-    this.publicKey = options.publicKey ? createPublicKey(options.publicKey) : undefined;
-    this.publicAlgorithm =
-      this.publicKey?.asymmetricKeyType === 'ec'
-        ? 'ES256'
-        : this.publicKey?.asymmetricKeyType === 'rsa'
-          ? 'RS256'
-          : undefined;
-    if (this.publicKey && !this.publicAlgorithm)
-      throw new Error('VIEWER_TOKEN_PUBLIC_KEY must be an EC (P-256) or RSA public key');
-    this.algorithms = [...(this.hmacKey ? ['HS256'] : []), ...(this.publicAlgorithm ? [this.publicAlgorithm] : [])];
-    this.guestBudget = options.guestBudget;
     this.guestTokenTtlSeconds = options.guestTokenTtlSeconds ?? 12 * 3_600;
+    const verifierOptions = {
+      requiredClaims: ['exp', 'sub'],
+      clockTolerance: 5_000,
+      cache: verifiedTokensKept,
+      // Keyed by the token itself: the default key, a SHA-256 of it, costs every first join a hash.
+      cacheKeyBuilder: (token: string) => token,
+    };
+    if (options.secret) {
+      this.verifiers.set('HS256', createVerifier({ ...verifierOptions, key: options.secret, algorithms: ['HS256'] }));
+      this.signGuest = createSigner({
+        key: options.secret,
+        algorithm: 'HS256',
+        expiresIn: this.guestTokenTtlSeconds * 1_000,
+      });
+    }
+    if (options.publicKey) {
+      const keyType = createPublicKey(options.publicKey).asymmetricKeyType;
+      const algorithm = keyType === 'ec' ? 'ES256' : keyType === 'rsa' ? 'RS256' : undefined;
+      if (!algorithm) throw new Error('VIEWER_TOKEN_PUBLIC_KEY must be an EC (P-256) or RSA public key');
+      this.verifiers.set(
+        algorithm,
+        createVerifier({ ...verifierOptions, key: options.publicKey, algorithms: [algorithm] }),
+      );
+    }
+    this.guestBudget = options.guestBudget;
     this.refusals = new Counter({
       name: 'onair_viewer_refusals_total',
       help: 'Viewer calls refused for their identity, by reason',
@@ -108,7 +122,7 @@ export class ViewerIdentity {
   }
 
   private async mintGuest(liveId: string, clientAddress: string): Promise<{ viewerId: string; viewerToken: string }> {
-    if (!this.hmacKey) {
+    if (!this.signGuest) {
       throw this.refuse('no-token', 'viewerToken is required: this server takes no guests (no VIEWER_TOKEN_SECRET)');
     }
     const waitMs = await this.guestBudget.take(clientAddress);
@@ -121,31 +135,23 @@ export class ViewerIdentity {
       );
     }
     const viewerId = `guest-${randomBytes(12).toString('base64url')}`;
-    const viewerToken = await new SignJWT({ live: liveId, guest: true })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(viewerId)
-      .setIssuedAt()
-      .setExpirationTime(`${this.guestTokenTtlSeconds}s`)
-      .sign(this.hmacKey);
+    const viewerToken = this.signGuest({ sub: viewerId, live: liveId, guest: true });
     this.guestsMinted.inc();
     return { viewerId, viewerToken };
   }
 
   /** The token's subject, or a refusal: 401 for any bad token, 403 for a token of another live. */
   private async verify(liveId: string, token: string): Promise<string> {
-    let payload: { sub?: string; live?: unknown };
+    // With one key there is one verifier, which checks the algorithm itself.
+    const verifier =
+      this.verifiers.size === 1 ? this.verifiers.values().next().value : this.verifiers.get(algorithmOf(token) ?? '');
+    if (!verifier) throw this.refuse('invalid-token', 'viewerToken is not valid (signature, algorithm or claims)');
+    let payload: TokenPayload;
     try {
-      ({ payload } = await jwtVerify(
-        token,
-        (header) => {
-          if (header.alg === 'HS256' && this.hmacKey) return this.hmacKey;
-          if (header.alg === this.publicAlgorithm && this.publicKey) return this.publicKey;
-          throw new jose.JOSEAlgNotAllowed('alg not allowed');
-        },
-        { algorithms: this.algorithms, requiredClaims: ['exp', 'sub'], clockTolerance: 5 },
-      ));
+      payload = verifier(token);
     } catch (error) {
-      if (error instanceof jose.JWTExpired) throw this.refuse('expired-token', 'viewerToken has expired');
+      if (error instanceof TokenError && error.code === TokenError.codes.expired)
+        throw this.refuse('expired-token', 'viewerToken has expired');
       throw this.refuse('invalid-token', 'viewerToken is not valid (signature, algorithm or claims)');
     }
     const subject = viewerIdSchema.safeParse(payload.sub);
@@ -163,5 +169,27 @@ export class ViewerIdentity {
   private refuse(reason: RefusalReason, message: string): UnauthorizedError {
     this.refusals.inc({ reason });
     return new UnauthorizedError(message);
+  }
+}
+
+interface TokenPayload {
+  sub?: unknown;
+  live?: unknown;
+}
+
+/** Verified tokens kept per verifier: about a heartbeat interval's worth of one instance's viewers. */
+const verifiedTokensKept = 10_000;
+
+/** The `alg` of a token's header, read only to pick the verifier (which checks it again). */
+function algorithmOf(token: string): string | undefined {
+  const end = token.indexOf('.');
+  if (end <= 0) return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, end), 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null && 'alg' in header && typeof header.alg === 'string'
+      ? header.alg
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
