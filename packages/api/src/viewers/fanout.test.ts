@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../test/support';
 import type { Channel, RealtimeHub } from '../infra/realtime';
-import { StatsFanout, StatsPublisher, type StatsSubscriber } from './fanout';
+import { allStatsChannelOf, liveStatsChannel, StatsFanout, StatsPublisher, type StatsSubscriber } from './fanout';
 import type { VersionedStats } from './presence';
 import { nothingSeen } from './stats-order';
 
@@ -52,8 +52,8 @@ describe('the stats update rate', () => {
     const { hub, published } = memoryHub();
     const publisher = new StatsPublisher(hub, silentLogger, throttle);
     changesFor(publisher, (version) => 20_000 + version);
-    const perLive = published.filter((message) => message.channel === 'viewers.stats:mega');
-    const overview = published.filter((message) => message.channel === 'viewers.stats');
+    const perLive = published.filter((message) => message.channel === liveStatsChannel('mega').name);
+    const overview = published.filter((message) => message.channel === allStatsChannelOf('mega').name);
     // Five seconds of changes: one at once, then at most one a second (and the trailing one).
     for (const messages of [perLive, overview]) {
       expect(messages.length).toBeGreaterThanOrEqual(5);
@@ -67,7 +67,7 @@ describe('the stats update rate', () => {
     const { hub, published } = memoryHub();
     const publisher = new StatsPublisher(hub, silentLogger, throttle);
     changesFor(publisher, () => 10_000);
-    const perLive = published.filter((message) => message.channel === 'viewers.stats:mega');
+    const perLive = published.filter((message) => message.channel === liveStatsChannel('mega').name);
     // Forty a second on the live's channel.
     expect(perLive.length).toBeGreaterThan(150);
     expect(perLive.at(-1)?.value.version).toBe(5_000);
@@ -79,7 +79,7 @@ describe('the stats update rate', () => {
     const publisher = new StatsPublisher(hub, silentLogger, throttle);
     // Up past the threshold for the middle three seconds, then back down.
     changesFor(publisher, (version) => (version > 1_000 && version <= 4_000 ? 15_000 : 5_000));
-    const perLive = published.filter((message) => message.channel === 'viewers.stats:mega');
+    const perLive = published.filter((message) => message.channel === liveStatsChannel('mega').name);
     const during = perLive.filter((message) => message.value.stats.current > throttle.above);
     expect(during.length).toBeLessThanOrEqual(4);
     expect(perLive.at(-1)?.value.version).toBe(5_000);
@@ -95,7 +95,7 @@ describe('the stats update rate', () => {
     expect(received.map((update) => update.version)).toEqual([0]);
     // Every change reaches this instance (as from publishers on many instances).
     for (let version = 1; version <= 5_000; version++) {
-      await hub.publish({ name: 'viewers.stats:mega' } as Channel<VersionedStats>, stats(version, 20_000 + version));
+      await hub.publish(liveStatsChannel('mega'), stats(version, 20_000 + version));
       vi.advanceTimersByTime(1);
     }
     vi.advanceTimersByTime(5_000);

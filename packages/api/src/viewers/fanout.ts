@@ -47,7 +47,7 @@ const versionedStatsSchema = z.object({
 });
 
 /** Changes of one live, for its subscribers on every instance: in the live's slot, like its keys. */
-const liveStatsChannel = (liveId: string): Channel<VersionedStats> =>
+export const liveStatsChannel = (liveId: string): Channel<VersionedStats> =>
   defineChannel(`{live:${liveId}}:viewers.stats`, versionedStatsSchema);
 
 /**
@@ -61,7 +61,8 @@ const allStatsChannels: Channel<VersionedStats>[] = Array.from({ length: overvie
   defineChannel(`{viewers.stats:${bucket}}`, versionedStatsSchema),
 );
 
-function allStatsChannelOf(liveId: string): Channel<VersionedStats> {
+/** The overview's bucket that a live's changes go to. */
+export function allStatsChannelOf(liveId: string): Channel<VersionedStats> {
   return allStatsChannels[keySlot(liveId) % overviewBuckets] as Channel<VersionedStats>;
 }
 
