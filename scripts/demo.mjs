@@ -210,6 +210,8 @@ async function main() {
     call = apiCaller(config.trpcUrl, token);
     await driveTraffic(call, config.dashboardUrl, token);
   } catch (error) {
+    // Stopping: the traffic's calls fail as the API goes away, which needs no explaining.
+    if (stopping) return;
     const message = error instanceof Error ? error.message : String(error);
     say(`traffic stopped: ${message}`);
     if (/ENABLE_SIMULATOR|simulator is off/.test(message)) {

@@ -162,16 +162,33 @@ async function main() {
   const apps = filtered ? [] : ['--filter=@onair/server', '--filter=@onair/dashboard'];
   // Loose env mode: the apps get the whole environment, as they would when started by hand.
   const args = ['run', 'dev', '--env-mode=loose', '--ui=stream', ...apps, ...extra];
-  const turbo = spawn(join(root, 'node_modules/.bin/turbo'), args, { cwd: root, env: config.env, stdio: 'inherit' });
+  // Detached (a process group of its own): a Ctrl-C in the terminal reaches this script alone, which
+  // passes it on to turbo's group as the terminal would (turbo's launcher and turbo itself), so turbo
+  // is stopped exactly once whether the signal came from a terminal, `pnpm demo` or a process manager.
+  const turbo = spawn(join(root, 'node_modules/.bin/turbo'), args, {
+    cwd: root,
+    env: config.env,
+    stdio: 'inherit',
+    detached: true,
+  });
   const exited = new Promise((done) => turbo.once('exit', (code) => done(code)));
+  const signalTurbo = (/** @type {NodeJS.Signals} */ signal) => {
+    if (turbo.exitCode !== null || turbo.signalCode !== null || turbo.pid === undefined) return;
+    try {
+      process.kill(-turbo.pid, signal);
+    } catch {
+      // Its group is already gone.
+    }
+  };
+  // Should this script end any other way, turbo (in its own group) is not left running.
+  process.on('exit', () => signalTurbo('SIGTERM'));
   let stopping = false;
   for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
       say('stopping…');
-      // From a terminal, Ctrl-C reaches turbo too; a signal sent to this script alone is passed on.
-      if (signal !== 'SIGINT') turbo.kill(signal);
+      signalTurbo(signal);
     });
   }
 

@@ -20,10 +20,11 @@ const answers = (port: number) =>
 
 /**
  * `pnpm dev` (scripts/dev.mjs) with the API alone (`--filter=@onair/server`: the dashboard's dev
- * server adds nothing to what is tested here but time): waits for its banner, stops it with SIGTERM,
- * and requires a clean exit with nothing left listening.
+ * server adds nothing to what is tested here but time): waits for its banner, stops it with a signal
+ * sent to it alone (SIGTERM, or the SIGINT that `pnpm demo` passes on), and requires a clean exit with
+ * nothing left listening.
  */
-async function devRun(env: Record<string, string>) {
+async function devRun(env: Record<string, string>, stopWith: NodeJS.Signals = 'SIGTERM') {
   const dataDir = mkdtempSync(join(tmpdir(), 'onair-dev-'));
   const apiPort = await freePort();
   let output = '';
@@ -43,7 +44,7 @@ async function devRun(env: Record<string, string>) {
       { timeout: 90_000, interval: 200 },
     );
     expect((await fetch(`http://127.0.0.1:${apiPort}/readyz`)).status).toBe(200);
-    dev.kill('SIGTERM');
+    dev.kill(stopWith);
     expect(await exited).toBe(0);
     expect(await answers(apiPort)).toBe(false);
     return output;
@@ -54,10 +55,10 @@ async function devRun(env: Record<string, string>) {
 }
 
 describe('pnpm dev', () => {
-  it('uses the Redis that answers, runs the API through turbo, and stops cleanly', async () => {
+  it('uses the Redis that answers, runs the API through turbo, and stops cleanly on a SIGINT sent to it alone', async () => {
     const prefix = uniquePrefix();
     try {
-      const output = await devRun({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix });
+      const output = await devRun({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix }, 'SIGINT');
       expect(output).toContain(`Redis           ${redisUrl} (already running)`);
       expect(output).toMatch(/Operator token {2}\S{16,} {3}\(generated, saved in .*operator-token\)/);
       expect(output).toContain('dev │ stopped');
