@@ -188,9 +188,6 @@ export class RedisTimeoutError extends Error {
  */
 export class LuaScript {
   private readonly sha: string;
-  /** How many times the script had to be sent in full (Redis had lost it): callers that pipeline
-   * other commands with it can tell that those ran before it. */
-  reloads = 0;
 
   constructor(readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
@@ -201,7 +198,6 @@ export class LuaScript {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      this.reloads++;
       return redis.eval(this.source, keys.length, ...keys, ...args);
     }
   }
