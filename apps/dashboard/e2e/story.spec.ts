@@ -33,10 +33,12 @@ async function readDownload(download: Download): Promise<string> {
 }
 
 /**
- * A screenshot of the step in test-results/; with E2E_UPDATE_SCREENSHOTS=1, the README's copy too
+ * A screenshot of the step in test-results/, once no error is shown; with E2E_UPDATE_SCREENSHOTS=1, the README's copy too
  * (docs/screenshots/<docsName>.png), so the pictures there are always what this story saw.
  */
 async function snapshot(page: Page, name: string, docsName?: string): Promise<void> {
+  // No call of the story failed on the way: the operator's error sentence is not on the page.
+  await expect(page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'Dismiss' }) })).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
   if (docsName && process.env.E2E_UPDATE_SCREENSHOTS === '1') {
     await page.screenshot({

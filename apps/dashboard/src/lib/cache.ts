@@ -38,10 +38,15 @@ function updateLists<T extends Listed>(
     if (query.state.fetchStatus !== 'fetching') continue;
     // A fetch under way lands with what it read (a next page is added to the pages as they were when
     // it started), which may predate this change: the change is applied again once it has landed.
+    // Only the fetch's own landing counts: `setQueryData` (ours included) dispatches a manual success,
+    // which would apply the change again from inside itself, without end.
     const stop = cache.subscribe((event) => {
       if (event.query !== query || event.type !== 'updated') return;
-      if (event.action.type === 'success') apply();
-      if (event.action.type === 'success' || event.action.type === 'error') stop();
+      const { action } = event;
+      if (action.type === 'error') stop();
+      if (action.type !== 'success' || action.manual) return;
+      stop();
+      apply();
     });
   }
 }
