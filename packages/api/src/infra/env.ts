@@ -3,6 +3,36 @@ import { z } from 'zod';
 /** Empty strings (as docker-compose passes unset variables) count as unset. */
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
+/**
+ * An optional list separated by commas, each item read by `parse` (`undefined` refuses the whole value
+ * with `message`); with `nonEmpty`, a value that holds no item is refused too.
+ */
+function commaList<T>(parse: (item: string) => T | undefined, message: string, { nonEmpty = false } = {}) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((value, context) => {
+        const items: T[] = [];
+        for (const part of value.split(',').map((each) => each.trim())) {
+          if (!part) continue;
+          const item = parse(part);
+          if (item === undefined) {
+            context.addIssue({ code: 'custom', message });
+            return z.NEVER;
+          }
+          items.push(item);
+        }
+        if (nonEmpty && items.length === 0) {
+          context.addIssue({ code: 'custom', message });
+          return z.NEVER;
+        }
+        return items;
+      })
+      .optional(),
+  );
+}
+
 const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = `must be an integer from ${min} to ${max}`;
   return z.preprocess(
@@ -51,31 +81,15 @@ const envSchema = z.object({
    * Seeds of a Redis Cluster, `host:port` separated by commas: when set, OnAir talks to the cluster
    * (ioredis discovers the other nodes) and REDIS_URL is not used.
    */
-  REDIS_CLUSTER_NODES: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .transform((value, context) => {
-        const nodes: { host: string; port: number }[] = [];
-        for (const seed of value
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean)) {
-          const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(seed);
-          const port = Number(match?.[2]);
-          if (!match || port < 1 || port > 65_535) {
-            context.addIssue({ code: 'custom', message: 'must be host:port seeds separated by commas' });
-            return z.NEVER;
-          }
-          nodes.push({ host: (match[1] as string).replace(/^\[|\]$/g, ''), port });
-        }
-        if (nodes.length === 0) {
-          context.addIssue({ code: 'custom', message: 'must be host:port seeds separated by commas' });
-          return z.NEVER;
-        }
-        return nodes;
-      })
-      .optional(),
+  REDIS_CLUSTER_NODES: commaList(
+    (seed) => {
+      const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(seed);
+      const port = Number(match?.[2]);
+      if (!match || port < 1 || port > 65_535) return undefined;
+      return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
+    },
+    'must be host:port seeds separated by commas',
+    { nonEmpty: true },
   ),
   REDIS_PREFIX: z.preprocess(
     unsetIfEmpty,
@@ -103,29 +117,12 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('.data')),
   OPERATOR_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, 'must be at least 16 characters').optional()),
   /** Named operators, `name:token` pairs separated by commas, beside (or instead of) OPERATOR_TOKEN. */
-  OPERATOR_TOKENS: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .transform((value, context) => {
-        const operators: { name: string; token: string }[] = [];
-        for (const pair of value
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean)) {
-          const at = pair.indexOf(':');
-          const name = pair.slice(0, at);
-          const token = pair.slice(at + 1);
-          if (at < 1 || !/^[A-Za-z0-9_.-]{1,64}$/.test(name) || token.length < 16) {
-            context.addIssue({ code: 'custom', message: 'must be name:token pairs (token of 16+ characters)' });
-            return z.NEVER;
-          }
-          operators.push({ name, token });
-        }
-        return operators;
-      })
-      .optional(),
-  ),
+  OPERATOR_TOKENS: commaList((pair) => {
+    const at = pair.indexOf(':');
+    const name = pair.slice(0, at);
+    const token = pair.slice(at + 1);
+    return at < 1 || !/^[A-Za-z0-9_.-]{1,64}$/.test(name) || token.length < 16 ? undefined : { name, token };
+  }, 'must be name:token pairs (token of 16+ characters)'),
   VIEWER_TTL_MS: integer(30_000, 100),
   /** Shards of one live's presence, each in its own Redis slot (1: one slot per live, every stat exact per call). */
   PRESENCE_SHARDS: integer(1, 1, 64),
