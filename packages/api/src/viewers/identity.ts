@@ -60,8 +60,6 @@ export class ViewerIdentity {
       requiredClaims: ['exp', 'sub'],
       clockTolerance: 5_000,
       cache: verifiedTokensKept,
-      // Keyed by the token itself: the default key, a SHA-256 of it, costs every first join a hash.
-      cacheKeyBuilder: (token: string) => token,
     };
     if (options.secret) {
       this.verifiers.set('HS256', createVerifier({ ...verifierOptions, key: options.secret, algorithms: ['HS256'] }));
