@@ -83,11 +83,7 @@ export function mastersOf(redis: RedisClient): Redis[] {
 
 /** Every master answers a PING (on a cluster: each owns slots, so each must answer for all keys to work). */
 export async function pingEveryMaster(redis: RedisClient): Promise<void> {
-  if (!(redis instanceof Cluster)) {
-    await redis.ping();
-    return;
-  }
-  const masters = redis.nodes('master');
+  const masters = mastersOf(redis);
   if (masters.length === 0) throw new Error('Redis Cluster: no master known yet');
   await Promise.all(masters.map((master) => master.ping()));
 }

@@ -267,6 +267,7 @@ export class ShortVideoWorker {
 
   private createWorker(): Worker<unknown, ShortVideoJobResult> {
     const { connection, prefix, concurrency, lockMs, processor, logger } = this.options;
+    // Three parameters, like the processor's: BullMQ passes the abort signal only then.
     const counted: typeof processor = async (job, token, signal) => {
       this.running++;
       this.lastTakenAt = performance.now();
@@ -276,12 +277,12 @@ export class ShortVideoWorker {
         this.running--;
       }
     };
-    // Three parameters, like the processor's: BullMQ passes the abort signal only then.
-    const worker = new Worker<unknown, ShortVideoJobResult>(
-      shortVideoQueueName,
-      (job, token, signal) => counted(job, token, signal),
-      { connection, prefix, concurrency, ...stalledJobSettings(lockMs) },
-    );
+    const worker = new Worker<unknown, ShortVideoJobResult>(shortVideoQueueName, counted, {
+      connection,
+      prefix,
+      concurrency,
+      ...stalledJobSettings(lockMs),
+    });
     worker.on('error', (error) => logger.warn({ err: error }, 'short-video worker error; it keeps going'));
     worker.on('failed', (job, error) => {
       logger.warn(
