@@ -1,7 +1,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { describe, expect, it } from 'vitest';
-import { receiveVideo } from './cache';
+import { receiveStats, receiveVideo } from './cache';
+import type { LiveSession } from './lives';
 import type { Page } from './pages';
 import type { ShortVideo } from './short-videos';
 import { trpc } from './trpc';
@@ -41,6 +42,33 @@ describe('receiveVideo', () => {
     const failed = video('a', 'FAILED', '2026-12-02T12:00:09.000Z');
     receiveVideo(queryClient, failed);
     expect(queryClient.getQueryData<Page<ShortVideo>>(queryKey)?.items).toEqual([failed]);
+    queryClient.clear();
+  });
+});
+
+describe('receiveStats', () => {
+  it("keeps a live's newer counts when a fetch of the live under way lands with older ones", async () => {
+    const queryClient = new QueryClient();
+    const queryKey = getQueryKey(trpc.live.get, { id: 'l1' }, 'query');
+    const stats = (current: number, second: number) => ({
+      liveId: 'l1',
+      current,
+      peak: current,
+      unique: current,
+      updatedAt: `2026-12-02T12:00:0${second}.000Z`,
+    });
+    const live = (current: number, second: number) =>
+      ({ id: 'l1', stats: stats(current, second) }) as unknown as LiveSession;
+    queryClient.setQueryData(queryKey, live(1, 0));
+
+    const read = deferred<LiveSession>();
+    const fetching = queryClient.fetchQuery({ queryKey, queryFn: () => read.promise, staleTime: 0 });
+    receiveStats(queryClient, stats(40, 5));
+    read.resolve(live(1, 0));
+    await fetching;
+
+    expect(queryClient.getQueryState(queryKey)?.error).toBeNull();
+    expect(queryClient.getQueryData<LiveSession>(queryKey)?.stats.current).toBe(40);
     queryClient.clear();
   });
 });

@@ -1,5 +1,5 @@
 import type { RouterInputs, RouterOutputs } from '@onair/client';
-import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
+import type { InfiniteData, Query, QueryClient, QueryKey } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import type { LiveSession } from './lives';
 import { type Listed, type Page, placeInPages } from './pages';
@@ -34,21 +34,39 @@ function updateLists<T extends Listed>(
         queryClient.setQueryData(query.queryKey, update([data], meta?.input)[0]);
       }
     };
-    apply();
-    if (query.state.fetchStatus !== 'fetching') continue;
-    // A fetch under way lands with what it read (a next page is added to the pages as they were when
-    // it started), which may predate this change: the change is applied again once it has landed.
-    // Only the fetch's own landing counts: `setQueryData` (ours included) dispatches a manual success,
-    // which would apply the change again from inside itself, without end.
-    const stop = cache.subscribe((event) => {
-      if (event.query !== query || event.type !== 'updated') return;
-      const { action } = event;
-      if (action.type === 'error') stop();
-      if (action.type !== 'success' || action.manual) return;
-      stop();
-      apply();
-    });
+    applyAcrossFetch(queryClient, query, apply);
   }
+}
+
+/**
+ * Applies a received change to a cached query now, and again once a fetch under way has landed: the
+ * fetch lands with what it read (a next page is added to the pages as they were when it started),
+ * which may predate the change.
+ */
+function applyAcrossFetch(queryClient: QueryClient, query: Query, apply: () => void): void {
+  apply();
+  if (query.state.fetchStatus !== 'fetching') return;
+  // Only the fetch's own landing counts: `setQueryData` (ours included) dispatches a manual success,
+  // which would apply the change again from inside itself, without end.
+  const stop = queryClient.getQueryCache().subscribe((event) => {
+    if (event.query !== query || event.type !== 'updated') return;
+    const { action } = event;
+    if (action.type === 'error') stop();
+    if (action.type !== 'success' || action.manual) return;
+    stop();
+    apply();
+  });
+}
+
+/** The cached query under exactly `queryKey`, its data changed by `update` (undefined: no change), across a fetch under way. */
+function updateLookup<T>(queryClient: QueryClient, queryKey: QueryKey, update: (held: T) => T | undefined): void {
+  const query = queryClient.getQueryCache().find({ queryKey, exact: true });
+  if (!query) return;
+  applyAcrossFetch(queryClient, query, () => {
+    const held = query.state.data as T | undefined;
+    const next = held === undefined ? undefined : update(held);
+    if (next !== undefined) queryClient.setQueryData(queryKey, next);
+  });
 }
 
 function findIn<T extends Listed>(pages: readonly Page<T>[], id: string): T | undefined {
@@ -76,25 +94,27 @@ export function receiveLive(queryClient: QueryClient, live: LiveSession): void {
     const belongs = (!input?.status || input.status === live.status) && titleMatches(live.title, input?.title);
     return placeInPages(pages, next, belongs);
   });
-  const lookup = getQueryKey(trpc.live.get, { id: live.id }, 'query');
-  const held = queryClient.getQueryData<LiveSession>(lookup);
-  if (held) queryClient.setQueryData(lookup, { ...live, stats: newerStats(held.stats, live.stats) });
+  updateLookup<LiveSession>(queryClient, getQueryKey(trpc.live.get, { id: live.id }, 'query'), (held) => ({
+    ...live,
+    stats: newerStats(held.stats, live.stats),
+  }));
   receiveStats(queryClient, live.stats);
 }
 
 /** A live's counts (`viewer.onStats`): its lookup's figures, and a point on its audience curve. */
 export function receiveStats(queryClient: QueryClient, stats: ViewerStats): void {
-  const lookup = getQueryKey(trpc.live.get, { id: stats.liveId }, 'query');
-  const live = queryClient.getQueryData<LiveSession>(lookup);
-  if (live && newerStats(live.stats, stats) === stats && live.stats !== stats) {
-    queryClient.setQueryData(lookup, { ...live, stats });
-  }
-  const curve = getQueryKey(trpc.viewer.timeline, { liveId: stats.liveId }, 'query');
-  const timeline = queryClient.getQueryData<RouterOutputs['viewer']['timeline']>(curve);
-  if (timeline) {
-    const points = withPoint(timeline.points, stats.updatedAt, stats.current);
-    if (points !== timeline.points) queryClient.setQueryData(curve, { ...timeline, points });
-  }
+  updateLookup<LiveSession>(queryClient, getQueryKey(trpc.live.get, { id: stats.liveId }, 'query'), (live) =>
+    newerStats(live.stats, stats) === stats && live.stats !== stats ? { ...live, stats } : undefined,
+  );
+  type Timeline = RouterOutputs['viewer']['timeline'];
+  updateLookup<Timeline>(
+    queryClient,
+    getQueryKey(trpc.viewer.timeline, { liveId: stats.liveId }, 'query'),
+    (timeline) => {
+      const points = withPoint(timeline.points, stats.updatedAt, stats.current);
+      return points === timeline.points ? undefined : { ...timeline, points };
+    },
+  );
 }
 
 type TimelinePoint = RouterOutputs['viewer']['timeline']['points'][number];
