@@ -1,7 +1,7 @@
-import { QueryClient } from '@tanstack/react-query';
+import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
 import { describe, expect, it } from 'vitest';
-import { receiveStats, receiveVideo } from './cache';
+import { receiveStats, receiveVideo, refetchWhenFeedStarts } from './cache';
 import type { LiveSession } from './lives';
 import type { Page } from './pages';
 import type { ShortVideo } from './short-videos';
@@ -69,6 +69,44 @@ describe('receiveStats', () => {
 
     expect(queryClient.getQueryState(queryKey)?.error).toBeNull();
     expect(queryClient.getQueryData<LiveSession>(queryKey)?.stats.current).toBe(40);
+    queryClient.clear();
+  });
+});
+
+describe('refetchWhenFeedStarts', () => {
+  it('lets an older page under way land, then refetches every page held', async () => {
+    const queryClient = new QueryClient();
+    const queryKey = getQueryKey(trpc.shortVideo.list, {}, 'infinite');
+    const newer = video('b', 'READY', '2026-12-02T12:00:05.000Z');
+    const older = video('a', 'READY', '2026-12-02T12:00:00.000Z');
+    const olderPage = deferred<Page<ShortVideo>>();
+    const reads: (string | null)[] = [];
+    const observer = new InfiniteQueryObserver(queryClient, {
+      queryKey,
+      initialPageParam: null as string | null,
+      getNextPageParam: (page: Page<ShortVideo>) => page.nextCursor,
+      queryFn: ({ pageParam }) => {
+        reads.push(pageParam);
+        if (pageParam === null) return { items: [newer], nextCursor: 'b' };
+        // The first read of the older page is held until the feed has started; refetches answer at once.
+        return reads.filter((read) => read === 'b').length === 1
+          ? olderPage.promise
+          : { items: [older], nextCursor: null };
+      },
+    });
+    const stop = observer.subscribe(() => {});
+    await expect.poll(() => observer.getCurrentResult().data?.pages.length).toBe(1);
+
+    const loadingOlder = observer.fetchNextPage();
+    refetchWhenFeedStarts(queryClient, getQueryKey(trpc.shortVideo.list));
+    olderPage.resolve({ items: [older], nextCursor: null });
+    await loadingOlder;
+
+    // The page asked for is there, and the whole list was read again after it (first page, then older).
+    await expect.poll(() => reads).toEqual([null, 'b', null, 'b']);
+    await expect.poll(() => observer.getCurrentResult().isFetching).toBe(false);
+    expect(observer.getCurrentResult().data?.pages.map((page) => page.items)).toEqual([[newer], [older]]);
+    stop();
     queryClient.clear();
   });
 });

@@ -45,17 +45,35 @@ function updateLists<T extends Listed>(
  */
 function applyAcrossFetch(queryClient: QueryClient, query: Query, apply: () => void): void {
   apply();
+  whenFetchLands(queryClient, query, apply);
+}
+
+/** `then` once the query's fetch under way has landed (or failed); nothing when none is under way. */
+function whenFetchLands(queryClient: QueryClient, query: Query, then: () => void): void {
   if (query.state.fetchStatus !== 'fetching') return;
   // Only the fetch's own landing counts: `setQueryData` (ours included) dispatches a manual success,
-  // which would apply the change again from inside itself, without end.
+  // which would run `then` from inside itself, without end.
   const stop = queryClient.getQueryCache().subscribe((event) => {
     if (event.query !== query || event.type !== 'updated') return;
     const { action } = event;
-    if (action.type === 'error') stop();
-    if (action.type !== 'success' || action.manual) return;
-    stop();
-    apply();
+    if (action.type === 'error' || (action.type === 'success' && !action.manual)) {
+      stop();
+      then();
+    }
   });
+}
+
+/**
+ * A feed that (re)started carries only the changes made after it: what the cache holds under
+ * `queryKey` is fetched again. A fetch under way (an older page the operator asked for) lands first,
+ * since refetching now would cancel it and that page would never come.
+ */
+export function refetchWhenFeedStarts(queryClient: QueryClient, queryKey: QueryKey): void {
+  for (const query of queryClient.getQueryCache().findAll({ queryKey })) {
+    const refetch = () => void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
+    if (query.state.fetchStatus === 'fetching') whenFetchLands(queryClient, query, refetch);
+    else refetch();
+  }
 }
 
 /** The cached query under exactly `queryKey`, its data changed by `update` (undefined: no change), across a fetch under way. */

@@ -1,6 +1,7 @@
 'use client';
 
 import { skipToken, useQueryClient } from '@tanstack/react-query';
+import { getQueryKey } from '@trpc/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { ViewerChart } from '@/components/charts/viewer-chart';
@@ -14,7 +15,7 @@ import { LocalTime } from '@/components/local-time';
 import { useOperatorErrors } from '@/components/query-provider';
 import { ShortVideoCard } from '@/components/videos/short-video-card';
 import { audienceCsv, audienceFileName, download } from '@/lib/audience-csv';
-import { receiveLive, receiveStats, receiveVideo } from '@/lib/cache';
+import { receiveLive, receiveStats, receiveVideo, refetchWhenFeedStarts } from '@/lib/cache';
 import { useFeedState, worstFeed } from '@/lib/feed';
 import { liveDetailInputs } from '@/lib/lives';
 import { formatDuration } from '@/lib/time';
@@ -38,7 +39,6 @@ const RANGE_MS: Record<ChartRange, number> = { '5m': 5 * 60_000, '30m': 30 * 60_
 export function LiveDetail({ liveId }: { liveId: string }) {
   const { error, clearError } = useOperatorErrors();
   const queryClient = useQueryClient();
-  const utils = trpc.useUtils();
   const inputs = liveDetailInputs(liveId);
   const [live] = trpc.live.get.useSuspenseQuery(inputs.live);
   // Kept current by the stats feed; refetched only when that feed starts again, to fill any gap.
@@ -48,20 +48,20 @@ export function LiveDetail({ liveId }: { liveId: string }) {
   const withHistory = trpc.shortVideo.get.useQuery(video ? { id: video.id } : skipToken);
 
   const liveFeed = trpc.live.onUpdate.useSubscription(inputs.live, {
-    onStarted: () => void utils.live.get.invalidate(inputs.live),
+    onStarted: () => refetchWhenFeedStarts(queryClient, getQueryKey(trpc.live.get, inputs.live)),
     onData: ({ data }) => receiveLive(queryClient, data),
   });
   // Its first event is always the current snapshot, so only a restart needs the curve fetched again.
   const [statsStarted, setStatsStarted] = useState(false);
   const statsFeed = trpc.viewer.onStats.useSubscription(inputs.timeline, {
     onStarted: () => {
-      if (statsStarted) void utils.viewer.timeline.invalidate(inputs.timeline);
+      if (statsStarted) refetchWhenFeedStarts(queryClient, getQueryKey(trpc.viewer.timeline, inputs.timeline));
       setStatsStarted(true);
     },
     onData: ({ data }) => receiveStats(queryClient, data),
   });
   const videoFeed = trpc.shortVideo.onUpdate.useSubscription(inputs.timeline, {
-    onStarted: () => void utils.shortVideo.list.invalidate(inputs.video),
+    onStarted: () => refetchWhenFeedStarts(queryClient, getQueryKey(trpc.shortVideo.list, inputs.video)),
     onData: ({ data }) => receiveVideo(queryClient, data),
   });
   const feed = worstFeed(useFeedState(liveFeed.status), useFeedState(statsFeed.status), useFeedState(videoFeed.status));

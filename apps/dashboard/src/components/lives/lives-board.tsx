@@ -1,6 +1,7 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
+import { getQueryKey } from '@trpc/react-query';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ChoiceFilter } from '@/components/choice-filter';
 import { ErrorAlert } from '@/components/error-alert';
@@ -8,7 +9,7 @@ import { FeedIndicator } from '@/components/feed-indicator';
 import { Field } from '@/components/field';
 import { OlderPageButton } from '@/components/older-page-button';
 import { useOperatorErrors } from '@/components/query-provider';
-import { receiveLive, receiveVideo } from '@/lib/cache';
+import { receiveLive, receiveVideo, refetchWhenFeedStarts } from '@/lib/cache';
 import { useFeedState, worstFeed } from '@/lib/feed';
 import { type LiveStatus, livesListInput, ON_AIR_INPUT } from '@/lib/lives';
 import { OVERVIEW_VIDEO_LISTS, type ShortVideo } from '@/lib/short-videos';
@@ -43,7 +44,6 @@ const EMPTY_MESSAGES: Record<LiveFilter, string> = {
 export function LivesBoard() {
   const { error, clearError } = useOperatorErrors();
   const queryClient = useQueryClient();
-  const utils = trpc.useUtils();
   const [filter, setFilter] = useState<LiveFilter>('ALL');
   const [search, setSearch] = useState('');
   const title = useDeferredValue(search);
@@ -64,8 +64,8 @@ export function LivesBoard() {
     {},
     {
       onStarted: () => {
-        void utils.live.list.invalidate();
-        void utils.viewer.timeline.invalidate();
+        refetchWhenFeedStarts(queryClient, getQueryKey(trpc.live.list));
+        refetchWhenFeedStarts(queryClient, getQueryKey(trpc.viewer.timeline));
       },
       onData: ({ data }) => receiveLive(queryClient, data),
     },
@@ -73,7 +73,7 @@ export function LivesBoard() {
   const videosFeed = trpc.shortVideo.onUpdate.useSubscription(
     {},
     {
-      onStarted: () => void utils.shortVideo.list.invalidate(),
+      onStarted: () => refetchWhenFeedStarts(queryClient, getQueryKey(trpc.shortVideo.list)),
       onData: ({ data }) => receiveVideo(queryClient, data),
     },
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
+import { getQueryKey } from '@trpc/react-query';
 import { useMemo, useState } from 'react';
 import { ChoiceFilter } from '@/components/choice-filter';
 import { ErrorAlert } from '@/components/error-alert';
@@ -8,7 +9,7 @@ import { FeedIndicator } from '@/components/feed-indicator';
 import { Field } from '@/components/field';
 import { OlderPageButton } from '@/components/older-page-button';
 import { useOperatorErrors } from '@/components/query-provider';
-import { receiveVideo } from '@/lib/cache';
+import { receiveVideo, refetchWhenFeedStarts } from '@/lib/cache';
 import { useFeedState } from '@/lib/feed';
 import { boardListInput, SHORT_VIDEO_STATUSES, type ShortVideoStatus, STATUS_LABELS } from '@/lib/short-videos';
 import { trpc } from '@/lib/trpc';
@@ -36,7 +37,6 @@ const FILTERS = [
 export function PipelineBoard({ initialFilter }: { initialFilter: ShortVideoStatus | undefined }) {
   const { error, clearError } = useOperatorErrors();
   const queryClient = useQueryClient();
-  const utils = trpc.useUtils();
   const [filter, setFilter] = useState<ShortVideoStatus | 'ALL'>(initialFilter ?? 'ALL');
   const [search, setSearch] = useState('');
 
@@ -47,7 +47,7 @@ export function PipelineBoard({ initialFilter }: { initialFilter: ShortVideoStat
   const subscription = trpc.shortVideo.onUpdate.useSubscription(
     {},
     {
-      onStarted: () => void utils.shortVideo.list.invalidate(),
+      onStarted: () => refetchWhenFeedStarts(queryClient, getQueryKey(trpc.shortVideo.list)),
       onData: ({ data }) => receiveVideo(queryClient, data),
     },
   );
