@@ -71,6 +71,18 @@ describe('receiveStats', () => {
     expect(queryClient.getQueryData<LiveSession>(queryKey)?.stats.current).toBe(40);
     queryClient.clear();
   });
+
+  it('takes counts changed within the same millisecond in the order they arrive', () => {
+    const queryClient = new QueryClient();
+    const queryKey = getQueryKey(trpc.live.get, { id: 'l1' }, 'query');
+    const at = '2026-12-02T12:00:01.000Z';
+    const stats = (current: number) => ({ liveId: 'l1', current, peak: current, unique: current, updatedAt: at });
+    queryClient.setQueryData(queryKey, { id: 'l1', stats: stats(0) } as unknown as LiveSession);
+    receiveStats(queryClient, stats(1));
+    receiveStats(queryClient, stats(40));
+    expect(queryClient.getQueryData<LiveSession>(queryKey)?.stats.current).toBe(40);
+    queryClient.clear();
+  });
 });
 
 describe('refetchWhenFeedStarts', () => {

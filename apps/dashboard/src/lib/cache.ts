@@ -95,9 +95,12 @@ function findIn<T extends Listed>(pages: readonly Page<T>[], id: string): T | un
   return undefined;
 }
 
-/** The newer of two snapshots of the same live's counts. */
+/**
+ * The newer of two snapshots of the same live's counts, `b` being the one received last. Counts
+ * changed within one millisecond (a batch of joins) carry the same time: the last received wins.
+ */
 export function newerStats(a: ViewerStats, b: ViewerStats): ViewerStats {
-  return b.updatedAt > a.updatedAt ? b : a;
+  return b.updatedAt >= a.updatedAt ? b : a;
 }
 
 function titleMatches(title: string, wanted: string | undefined): boolean {
