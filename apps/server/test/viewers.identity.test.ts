@@ -117,6 +117,18 @@ describe('signed viewers', () => {
     expect(await signed.leave()).toMatchObject({ left: true, stats: { current: 0 } });
   });
 
+  it("sends a guest's heartbeat and leave made before its join has answered with the token that answer gives", async () => {
+    const liveId = await onAirLive('Impatient guest');
+    const proxied = createOnAirClient({ url: servers.a.trpcUrl, headers: { 'x-forwarded-for': freshAddress() } });
+    const staying = new ViewerSession(proxied, { liveId });
+    const [joined, heartbeat] = await Promise.all([staying.join(), staying.heartbeat()]);
+    expect(joined).toMatchObject({ joined: true, stats: { current: 1 } });
+    expect(heartbeat).toMatchObject({ stats: { current: 1 } });
+    const leaving = new ViewerSession(proxied, { liveId });
+    const [, left] = await Promise.all([leaving.join(), leaving.leave()]);
+    expect(left).toMatchObject({ left: true, stats: { current: 1 } });
+  });
+
   it('refuses forged, expired, alg:none and wrong-algorithm tokens, bare ids and token-less calls with 401, changing nothing', async () => {
     const liveId = await onAirLive('Refusals');
     const present = await viewerToken('present');

@@ -21,6 +21,8 @@ export interface ViewerSessionOptions {
  */
 export class ViewerSession {
   private token: string | undefined;
+  /** The join under way, settled or not: a guest's later calls wait for the token it brings. */
+  private joining: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly client: Pick<TRPCClient<AppRouter>, 'viewer'>,
@@ -34,18 +36,27 @@ export class ViewerSession {
     return this.token;
   }
 
-  async join(): Promise<Outputs['join']> {
-    const joined = await this.client.viewer.join.mutate(this.credentials());
-    if (joined.viewerToken) this.token = joined.viewerToken;
+  join(): Promise<Outputs['join']> {
+    const joined = this.client.viewer.join.mutate(this.credentials()).then((answer) => {
+      if (answer.viewerToken) this.token = answer.viewerToken;
+      return answer;
+    });
+    this.joining = joined.catch(() => undefined);
     return joined;
   }
 
-  heartbeat(): Promise<Outputs['heartbeat']> {
-    return this.client.viewer.heartbeat.mutate(this.credentials());
+  async heartbeat(): Promise<Outputs['heartbeat']> {
+    return this.client.viewer.heartbeat.mutate(await this.settledCredentials());
   }
 
-  leave(): Promise<Outputs['leave']> {
-    return this.client.viewer.leave.mutate(this.credentials());
+  async leave(): Promise<Outputs['leave']> {
+    return this.client.viewer.leave.mutate(await this.settledCredentials());
+  }
+
+  /** A guest's heartbeat or leave sent before its join has answered goes with the token that answer gives. */
+  private async settledCredentials() {
+    if (!this.token) await this.joining;
+    return this.credentials();
   }
 
   private credentials() {
