@@ -314,8 +314,10 @@ describe('short-video failures and operator retry', () => {
     expect(failed.attempts).toBe(3);
     expect(failed.error).toBe('fetch-recording failed (simulated fault, failure rate 1) (after 3 attempts)');
     expect(failed.progress).toBe(0);
-    const job = await faulty.onair.shortVideo.queue.getJob(failed.id);
-    expect(job?.attemptsMade).toBe(3);
+    // BullMQ records the last attempt just after the worker has marked the video FAILED.
+    await expect
+      .poll(async () => (await faulty.onair.shortVideo.queue.getJob(failed.id))?.attemptsMade, { timeout: 10_000 })
+      .toBe(3);
     await faulty.stop();
 
     // The fault is gone: the operator retries.

@@ -35,7 +35,7 @@ describe('the viewer simulator', () => {
     try {
       await simulation.planned();
       const planned = simulation.progress();
-      expect(planned).toMatchObject({ arrived: 120, errors: 0 });
+      expect(planned, `last error: ${planned.lastError}`).toMatchObject({ arrived: 120, errors: 0 });
       expect(planned.left).toBeGreaterThan(10);
       expect(planned.vanished).toBeGreaterThan(10);
       // Vanished viewers expire after the TTL; those still watching keep heartbeating past it.
@@ -74,7 +74,7 @@ describe('the viewer simulator in token mode', () => {
     try {
       await simulation.planned();
       const planned = simulation.progress();
-      expect(planned).toMatchObject({ arrived: 20, errors: 0 });
+      expect(planned, `last error: ${planned.lastError}`).toMatchObject({ arrived: 20, errors: 0 });
       await vi.waitFor(
         async () =>
           expect((await signed.client.viewer.stats.query({ liveId: live.id })).current).toBe(planned.watching),

@@ -8,8 +8,10 @@ import { liveOnAir } from './support/short-videos';
 import { ascending, Recorder, statsOrderOf } from './support/subscriptions';
 
 const shards = 8;
+// A TTL longer than 300 concurrent joins take on a loaded machine: the first viewer is still there
+// when the last joins, so the exact count reaches 301.
 const test = onAirTest({
-  env: { VIEWER_TTL_MS: '1500', PRESENCE_SHARDS: String(shards), PRESENCE_AGGREGATE_MS: '100' },
+  env: { VIEWER_TTL_MS: '5000', PRESENCE_SHARDS: String(shards), PRESENCE_AGGREGATE_MS: '100' },
 });
 const layout = new PresenceLayout('any', shards);
 
@@ -57,10 +59,10 @@ describe('viewer presence over 8 shards', () => {
     const keepers = viewers.slice(0, 16);
     const heartbeats = setInterval(() => {
       for (const viewerId of keepers) void server.client.viewer.heartbeat.mutate({ liveId, viewerId });
-    }, 400);
+    }, 1_000);
     try {
       await vi.waitFor(async () => expect((await server.client.viewer.stats.query({ liveId })).current).toBe(16), {
-        timeout: 10_000,
+        timeout: 30_000,
         interval: 50,
       });
     } finally {
