@@ -10,8 +10,22 @@ export default defineConfig({
   outputDir: './test-results',
   reporter: 'list',
   retries: 0,
-  workers: 1,
+  // Two files at a time (the tests of a file run in order). The story forces every short video to fail
+  // for a while and waits for its own through the queue: beside it run the files that make no video;
+  // those that do (Bull Board's waits for a READY one; the paging test makes 26) come after it.
+  workers: 2,
   fullyParallel: false,
+  projects: [
+    { name: 'story', testMatch: 'story.spec.ts' },
+    { name: 'pages', testIgnore: ['story.spec.ts', 'bull-board.spec.ts', 'operator.spec.ts'] },
+    // Their tests are independent of one another: any two at a time.
+    {
+      name: 'videos',
+      testMatch: ['bull-board.spec.ts', 'operator.spec.ts'],
+      dependencies: ['story'],
+      fullyParallel: true,
+    },
+  ],
   forbidOnly: !!process.env.CI,
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -236,9 +236,16 @@ describe('short-video pipeline', () => {
     const failed = await waitForVideo(server.client, row.liveId, (video) => video.status === 'FAILED');
     expect(failed.attempts).toBe(1);
     expect(failed.error).toMatch(/^Invalid input: live .* has no recording/);
-    const job = await server.onair.shortVideo.queue.getJob(row.id);
-    expect(job?.attemptsMade).toBe(1);
-    expect(await job?.getState()).toBe('failed');
+    // BullMQ moves the job to failed just after the worker has marked the video FAILED.
+    await expect
+      .poll(
+        async () => {
+          const job = await server.onair.shortVideo.queue.getJob(row.id);
+          return { attemptsMade: job?.attemptsMade, state: await job?.getState() };
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual({ attemptsMade: 1, state: 'failed' });
   });
 
   test('serves Bull Board to the operator only, with the short-video queue', async ({ server }) => {
