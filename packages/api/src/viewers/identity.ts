@@ -1,5 +1,5 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
-import { createSigner, createVerifier, TokenError } from 'fast-jwt';
+import { type Algorithm, createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { Counter, type Registry } from 'prom-client';
 import { ForbiddenError, InvalidFieldError, TooManyRequestsError, UnauthorizedError } from '../errors';
 import type { GuestBudget } from './guest-budget';
@@ -40,13 +40,13 @@ export interface ViewerIdentityOptions {
  * `live` claim limits a token to one live. Only the algorithms of the configured keys are accepted
  * (HS256 for the secret, ES256 or RS256 for the public key), each by a verifier of its own that
  * accepts its one algorithm: `alg: none`, and a token signed with the public key used as an HMAC
- * secret, are refused before any key is used. A verified token is kept (up to its `exp`) so that a
- * viewer's heartbeats, which repeat its token, do not verify the signature each time.
+ * secret, are refused before any key is used. A token verified for a heartbeat or a leave is kept (up
+ * to its `exp`) so that a viewer's next heartbeats, which repeat its token, do not verify it again.
  */
 export class ViewerIdentity {
   readonly mode: ViewerAuth;
-  /** One verifier per accepted algorithm, chosen by the token's header. */
-  private readonly verifiers = new Map<string, (token: string) => TokenPayload>();
+  /** The verifiers of each accepted algorithm, chosen by the token's header. */
+  private readonly verifiers = new Map<string, TokenVerifiers>();
   private readonly signGuest: ((payload: Record<string, unknown>) => string) | undefined;
   private readonly guestBudget: GuestBudget;
   private readonly guestTokenTtlSeconds: number;
@@ -56,13 +56,15 @@ export class ViewerIdentity {
   constructor(options: ViewerIdentityOptions) {
     this.mode = options.mode;
     this.guestTokenTtlSeconds = options.guestTokenTtlSeconds ?? 12 * 3_600;
-    const verifierOptions = {
-      requiredClaims: ['exp', 'sub'],
-      clockTolerance: 5_000,
-      cache: verifiedTokensKept,
+    const verifiersOf = (key: string, algorithm: Algorithm): TokenVerifiers => {
+      const verifierOptions = { key, algorithms: [algorithm], requiredClaims: ['exp', 'sub'], clockTolerance: 5_000 };
+      return {
+        once: createVerifier(verifierOptions),
+        repeated: createVerifier({ ...verifierOptions, cache: verifiedTokensKept }),
+      };
     };
     if (options.secret) {
-      this.verifiers.set('HS256', createVerifier({ ...verifierOptions, key: options.secret, algorithms: ['HS256'] }));
+      this.verifiers.set('HS256', verifiersOf(options.secret, 'HS256'));
       this.signGuest = createSigner({
         key: options.secret,
         algorithm: 'HS256',
@@ -73,10 +75,7 @@ export class ViewerIdentity {
       const keyType = createPublicKey(options.publicKey).asymmetricKeyType;
       const algorithm = keyType === 'ec' ? 'ES256' : keyType === 'rsa' ? 'RS256' : undefined;
       if (!algorithm) throw new Error('VIEWER_TOKEN_PUBLIC_KEY must be an EC (P-256) or RSA public key');
-      this.verifiers.set(
-        algorithm,
-        createVerifier({ ...verifierOptions, key: options.publicKey, algorithms: [algorithm] }),
-      );
+      this.verifiers.set(algorithm, verifiersOf(options.publicKey, algorithm));
     }
     this.guestBudget = options.guestBudget;
     this.refusals = new Counter({
@@ -100,14 +99,16 @@ export class ViewerIdentity {
     credentials: ViewerCredentials,
     clientAddress: string,
   ): Promise<{ viewerId: string; viewerToken?: string }> {
-    if (credentials.viewerToken) return { viewerId: await this.verify(credentials.liveId, credentials.viewerToken) };
+    if (credentials.viewerToken) {
+      return { viewerId: await this.verify(credentials.liveId, credentials.viewerToken, 'once') };
+    }
     if (credentials.viewerId !== undefined) return { viewerId: this.bareId(credentials.viewerId) };
     return this.mintGuest(credentials.liveId, clientAddress);
   }
 
   /** The viewer a heartbeat or a leave is for: only the token's subject can act as itself. */
   async forPresence(credentials: ViewerCredentials): Promise<string> {
-    if (credentials.viewerToken) return this.verify(credentials.liveId, credentials.viewerToken);
+    if (credentials.viewerToken) return this.verify(credentials.liveId, credentials.viewerToken, 'repeated');
     if (credentials.viewerId !== undefined) return this.bareId(credentials.viewerId);
     if (this.mode === 'token')
       throw this.refuse('no-token', 'viewerToken is required: heartbeat and leave with the token you joined with');
@@ -139,10 +140,11 @@ export class ViewerIdentity {
   }
 
   /** The token's subject, or a refusal: 401 for any bad token, 403 for a token of another live. */
-  private async verify(liveId: string, token: string): Promise<string> {
-    // With one key there is one verifier, which checks the algorithm itself.
-    const verifier =
+  private async verify(liveId: string, token: string, use: keyof TokenVerifiers): Promise<string> {
+    // With one key there are the verifiers of one algorithm, which check the algorithm themselves.
+    const verifiers =
       this.verifiers.size === 1 ? this.verifiers.values().next().value : this.verifiers.get(algorithmOf(token) ?? '');
+    const verifier = verifiers?.[use];
     if (!verifier) throw this.refuse('invalid-token', 'viewerToken is not valid (signature, algorithm or claims)');
     let payload: TokenPayload;
     try {
@@ -175,7 +177,16 @@ interface TokenPayload {
   live?: unknown;
 }
 
-/** Verified tokens kept per verifier: about a heartbeat interval's worth of one instance's viewers. */
+/**
+ * A join presents a token once: keeping it would only churn the cache (and the heap) at the rate
+ * viewers arrive. Heartbeats and leaves repeat a viewer's token: those verified are kept.
+ */
+interface TokenVerifiers {
+  once: (token: string) => TokenPayload;
+  repeated: (token: string) => TokenPayload;
+}
+
+/** Verified tokens kept: about a heartbeat interval's worth of one instance's viewers. */
 const verifiedTokensKept = 10_000;
 
 /** The `alg` of a token's header, read only to pick the verifier (which checks it again). */
