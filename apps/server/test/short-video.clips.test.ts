@@ -104,7 +104,8 @@ beforeAll(async () => {
   server = await world.start({
     RECORDING_HOSTS: '127.0.0.1',
     RECORDING_MAX_BYTES: String(16 * 1024 * 1024),
-    RECORDING_TIMEOUT_MS: '2000',
+    // Long enough to read 16 MiB on a busy machine (the huge recording must fail on its size, not its time).
+    RECORDING_TIMEOUT_MS: '5000',
     SHORT_VIDEO_ATTEMPTS: '2',
     SHORT_VIDEO_BACKOFF_MS: '50',
   });
@@ -208,7 +209,7 @@ describe('recordings that cannot make a clip', { timeout: 150_000 }, () => {
     const cases: [title: string, url: string, reason: RegExp][] = [
       ['Unreachable', `http://127.0.0.1:${closedPort}/live.mp4`, /unreachable: ECONNREFUSED/],
       ['Missing', host.url('missing.mp4'), /answered HTTP 404/],
-      ['Slow', host.url('slow.mp4'), /not fetched within RECORDING_TIMEOUT_MS \(2000 ms\)/],
+      ['Slow', host.url('slow.mp4'), /not fetched within RECORDING_TIMEOUT_MS \(5000 ms\)/],
       ['Huge', host.url('huge.mp4'), /more than RECORDING_MAX_BYTES \(16777216 bytes\)/],
       ['Corrupt', host.url('corrupt.mp4'), /not a video ffmpeg can read/],
       ['Not video', host.url('audio.m4a'), /has no video stream/],
