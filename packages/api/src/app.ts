@@ -276,6 +276,8 @@ export async function createOnAir({ env, logger, operatorToken }: CreateOnAirOpt
       }),
       logger,
       waitingJobs: () => shortVideoQueue.getWaitingCount(),
+      // A video retried while its job was finishing is re-run as soon as the job has failed.
+      afterJobFailed: (id) => shortVideo.repairJob({ id }),
     });
     shortVideoWorker.start();
     media.unavailable().then((reason) => {

@@ -127,9 +127,10 @@ export class ShortVideoService {
    * Makes sure a PENDING or PROCESSING video has a job that will run: adds it when the queue lost it
    * (Redis lost its data), re-runs a finished job the video still waits for (a retry that crashed
    * before re-enqueueing), and fails a PROCESSING video whose job failed without saying so (the
-   * database was unreachable at the time).
+   * database was unreachable at the time). The worker asks too whenever a job ends failed: an operator
+   * retry made while the job was still finishing found it active, and left the re-run to this.
    */
-  async repairJob(row: ShortVideoRow): Promise<JobRepair> {
+  async repairJob(row: Pick<ShortVideoRow, 'id'>): Promise<JobRepair> {
     const state = await this.queue.getJobState(row.id);
     // Read after the job's state: a job finishes only after the row has changed (READY or FAILED),
     // so a row still waiting behind a finished job is a real inconsistency, not a stale read.

@@ -45,3 +45,35 @@ describe('the short-video worker’s watchdog', () => {
     }
   });
 });
+
+describe('the short-video worker', () => {
+  test('reports a job that ended failed once BullMQ holds it failed (a retry made meanwhile can re-run it)', async ({
+    redis,
+    prefix,
+  }) => {
+    const connection = redis.connect();
+    const queue = new Queue(shortVideoQueueName, { connection, prefix: queuePrefix(prefix, shortVideoQueueName) });
+    const statesSeen: string[] = [];
+    const processor = (async () => {
+      throw new Error('the stage broke');
+    }) as ReturnType<typeof createShortVideoProcessor>;
+    const worker = new ShortVideoWorker({
+      connection,
+      prefix: queuePrefix(prefix, shortVideoQueueName),
+      concurrency: 1,
+      lockMs: 5_000,
+      processor,
+      logger: silentLogger,
+      waitingJobs: async () => 0,
+      afterJobFailed: async (id) => statesSeen.push(`${id}:${await queue.getJobState(id)}`),
+    });
+    worker.start();
+    try {
+      await queue.add('job', {}, { jobId: 'broken', attempts: 1 });
+      await vi.waitFor(() => expect(statesSeen).toEqual(['broken:failed']), { timeout: 10_000 });
+    } finally {
+      await worker.stop();
+      await queue.close();
+    }
+  });
+});

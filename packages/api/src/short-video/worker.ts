@@ -239,6 +239,8 @@ export interface ShortVideoWorkerOptions {
    * failover broke, and the worker then looks alive while it takes nothing.
    */
   restartIfStuckAfterMs?: number;
+  /** Called with the id of each job that ended failed, once BullMQ has recorded it so. */
+  afterJobFailed?: (id: string) => Promise<unknown>;
 }
 
 /** Runs the processor on the short-video queue: inside the API (WORKER=inline) or in a worker process. */
@@ -289,6 +291,11 @@ export class ShortVideoWorker {
         { shortVideoId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
         'short-video attempt failed',
       );
+      if (job?.id && this.options.afterJobFailed) {
+        this.options.afterJobFailed(job.id).catch((error: unknown) => {
+          logger.warn({ err: error, shortVideoId: job.id }, 'failed short-video job not checked; the reconciler will');
+        });
+      }
     });
     return worker;
   }
