@@ -11,8 +11,9 @@ export default defineConfig({
   reporter: 'list',
   retries: 0,
   // Two files at a time (the tests of a file run in order). The story forces every short video to fail
-  // for a while and waits for its own through the queue: beside it run the files that make no video;
-  // those that do (Bull Board's waits for a READY one; the paging test makes 26) come after it.
+  // for a while and waits for its own through the queue: beside it run the files that make no video
+  // (the pages, their look on a phone and in the dark); those that do (Bull Board's waits for a READY
+  // one; the paging test makes 26) come after it.
   workers: 2,
   fullyParallel: false,
   projects: [
@@ -70,6 +71,8 @@ export default defineConfig({
         RENDER_PRESET: 'ultrafast',
         SHORT_VIDEO_ATTEMPTS: '2',
         SHORT_VIDEO_BACKOFF_MS: '300',
+        // A clip of at most 8 s: the story's lives last longer, and a real clip of each is cut.
+        SYNTHETIC_RECORDING_MAX_SEC: '8',
       },
       // The API and run-api.mjs both get SIGTERM: the API closes cleanly, then its Redis keys and data go.
       gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },

@@ -4,10 +4,10 @@ import { defineConfig } from 'vitest/config';
 const fast = ['test/deployment.test.ts', 'test/kubernetes.test.ts'];
 
 /**
- * Two projects, one after the other (groupOrder): `fast` in seconds; then `integration`, four files at
+ * Two projects, one after the other (groupOrder): `fast` in seconds; then `integration`, six files at
  * a time. Each file has its own database and REDIS_PREFIX, so files never see one another; the tests
  * that measure time (heartbeats, delivery, recovery bounds) wait on conditions with bounds that hold
- * on a 2-core machine running four files and the dashboard's browser tests beside them.
+ * on a 2-core machine running six files and the dashboard's browser tests beside them.
  */
 export default defineConfig({
   test: {
@@ -34,7 +34,7 @@ export default defineConfig({
           // The chaos and cluster suites run on their own: pnpm test:chaos, pnpm test:cluster.
           exclude: [...fast, 'test/chaos/**', 'test/cluster/**'],
           globalSetup: ['test/support/global-setup.ts'],
-          maxWorkers: 4,
+          maxWorkers: 6,
           // A worker runs its files on one module cache: each file builds its own servers (registries,
           // loggers, connections) from the modules, and none of them keeps state at module level.
           isolate: false,

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/accessibility';
-import { expect, test } from './support/test';
-import { OPERATOR_TOKEN, operatorClient } from './support/world';
+import { expect, signIn, test } from './support/test';
+import { operatorClient } from './support/world';
 
-/** An operator's day beyond the story: finding a live, cancelling one, older videos, a phone. */
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Operator token').fill(OPERATOR_TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Lives', level: 1 })).toBeVisible();
-}
+/** An operator's day beyond the story: finding a live, cancelling one, older videos. */
 
 test('an operator finds lives by title (/ goes to the search) and cancels a scheduled one', async ({ page }) => {
   const run = randomUUID().slice(0, 8);
@@ -65,68 +57,4 @@ test('the short videos come a page at a time', async ({ page }) => {
   await page.getByRole('button', { name: 'Show older videos' }).click();
   await expect.poll(() => videos.count()).toBeGreaterThan(24);
   await expect(page.getByRole('listitem', { name: `Short video of Paged ${run} 0` })).toBeVisible();
-});
-
-test('on a phone, no page is wider than the screen and the queues are cards', async ({ page }) => {
-  test.setTimeout(90_000);
-  const client = operatorClient();
-  const live = await client.live.create.mutate({ title: `Phone check ${randomUUID().slice(0, 8)}` });
-  await client.live.start.mutate({ id: live.id });
-  await signIn(page);
-  await page.setViewportSize({ width: 390, height: 844 });
-
-  for (const path of ['/', '/videos', `/lives/${live.id}`]) {
-    await page.goto(path);
-    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
-    // Nothing is cut off inside its own box either: every visible table fits the screen.
-    const clipped = await page.evaluate(
-      () =>
-        [...document.querySelectorAll('table')].filter((table) => {
-          const box = table.getBoundingClientRect();
-          return box.width > 0 && (box.right > window.innerWidth || table.scrollWidth > table.clientWidth);
-        }).length,
-    );
-    expect(clipped, `${path} has a table cut off`).toBe(0);
-    await page.screenshot({ path: test.info().outputPath(`phone${path.replaceAll('/', '-')}.png`), fullPage: true });
-  }
-  await page.goto('/videos');
-  const queues = page.getByRole('region', { name: 'Queues' });
-  await expect(queues.getByRole('table')).toBeHidden();
-  await expect(
-    queues.getByRole('list', { name: 'Jobs in each queue, by state' }).getByRole('listitem'),
-  ).not.toHaveCount(0);
-  await expectNoSeriousA11yViolations(page);
-  await client.live.end.mutate({ id: live.id });
-});
-
-test('the pages follow the system’s dark scheme and keep their contrast', async ({ page }) => {
-  test.setTimeout(90_000);
-  const client = operatorClient();
-  const live = await client.live.create.mutate({ title: `After dark ${randomUUID().slice(0, 8)}` });
-  await client.live.start.mutate({ id: live.id });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await signIn(page);
-  for (const path of ['/', '/videos', `/lives/${live.id}`, '/admin/queues']) {
-    // How long each page takes to open with its data and its feed connected, from the request: recorded
-    // (the issue's bar is 3 s), not asserted, since this machine is shared and its load swings widely.
-    const started = Date.now();
-    await page.goto(path);
-    if (path === '/admin/queues') {
-      await expect(page.getByRole('link', { name: 'short-video', exact: true }).first()).toBeVisible();
-    } else {
-      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-      await expect(page.getByRole('status').filter({ hasText: 'Updates:' })).toHaveText('Updates: live');
-    }
-    const openedMs = Date.now() - started;
-    test.info().annotations.push({ type: 'page opened', description: `${path}: ${openedMs} ms` });
-    console.log(`page opened: ${path} in ${openedMs} ms`);
-    if (path === '/admin/queues') continue;
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(background, `${path} is drawn dark`).toBe('rgb(11, 18, 32)');
-    await expectNoSeriousA11yViolations(page);
-  }
-  await page.screenshot({ path: test.info().outputPath('dark-live.png'), fullPage: true });
-  await client.live.end.mutate({ id: live.id });
 });

@@ -103,8 +103,9 @@ beforeAll(async () => {
   world = await createTestEnvironment('pglite');
   server = await world.start({
     RECORDING_HOSTS: '127.0.0.1',
-    RECORDING_MAX_BYTES: String(16 * 1024 * 1024),
-    // Long enough to read 16 MiB on a busy machine (the huge recording must fail on its size, not its time).
+    // Far above the recordings here (320×180, under 1 MiB), and small enough to read well within the
+    // timeout on a busy machine: the huge recording must fail on its size, not its time.
+    RECORDING_MAX_BYTES: String(4 * 1024 * 1024),
     RECORDING_TIMEOUT_MS: '5000',
     SHORT_VIDEO_ATTEMPTS: '2',
     SHORT_VIDEO_BACKOFF_MS: '50',
@@ -210,7 +211,7 @@ describe('recordings that cannot make a clip', { timeout: 150_000 }, () => {
       ['Unreachable', `http://127.0.0.1:${closedPort}/live.mp4`, /unreachable: ECONNREFUSED/],
       ['Missing', host.url('missing.mp4'), /answered HTTP 404/],
       ['Slow', host.url('slow.mp4'), /not fetched within RECORDING_TIMEOUT_MS \(5000 ms\)/],
-      ['Huge', host.url('huge.mp4'), /more than RECORDING_MAX_BYTES \(16777216 bytes\)/],
+      ['Huge', host.url('huge.mp4'), /more than RECORDING_MAX_BYTES \(4194304 bytes\)/],
       ['Corrupt', host.url('corrupt.mp4'), /not a video ffmpeg can read/],
       ['Not video', host.url('audio.m4a'), /has no video stream/],
     ];

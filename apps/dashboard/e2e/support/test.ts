@@ -1,4 +1,5 @@
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+import { OPERATOR_TOKEN } from './world';
 
 interface ConsoleOptions {
   /** Console errors a test expects (e.g. the browser reporting a refused request it provokes). */
@@ -24,5 +25,13 @@ export const test = base.extend<ConsoleOptions>({
     expect(problems, 'errors reported by the browser').toEqual([]);
   },
 });
+
+/** Signs in with the shared operator token and waits for the lives board. */
+export async function signIn(page: Page): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Operator token').fill(OPERATOR_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Lives', level: 1 })).toBeVisible();
+}
 
 export { expect };
