@@ -146,8 +146,8 @@ export function createShortVideoProcessor(deps: ShortVideoProcessorDeps) {
         }
       }
       if (video.status !== 'READY') throw new Error(`short video ${id} ran every stage without becoming READY`);
-      await releaseMedia(id);
       metrics.attempts.observe({ status: 'READY' }, job.attemptsStarted);
+      await releaseMedia(id);
       return { status: 'READY', videoUrl: video.videoUrl };
     } catch (error) {
       if (signal?.aborted && token) {
