@@ -91,7 +91,9 @@ describe('short-video pipeline through crashes', () => {
     // the job returns, a moment after the row turned READY).
     const metrics = () => fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.text());
     await expect.poll(metrics).toMatch(/onair_short_video_attempts_count\{status="READY"\} 1/);
-    expect(await metrics()).toMatch(/onair_short_video_stage_duration_seconds_count\{stage="thumbnail",outcome="ok"\} 1/);
+    expect(await metrics()).toMatch(
+      /onair_short_video_stage_duration_seconds_count\{stage="thumbnail",outcome="ok"\} 1/,
+    );
   }, 120_000);
 
   test('delivers a live.ended committed by a process that died before its relay published it', async ({
