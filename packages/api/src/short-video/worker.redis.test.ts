@@ -3,7 +3,29 @@ import { describe, expect, vi } from 'vitest';
 import { silentLogger, test } from '../../test/support';
 import { queuePrefix } from '../infra/redis';
 import { shortVideoQueueName } from './queue';
-import { type createShortVideoProcessor, ShortVideoWorker } from './worker';
+import { type createShortVideoProcessor, ShortVideoWorker, type ShortVideoWorkerOptions } from './worker';
+
+type RedisClient = ShortVideoWorkerOptions['connection'];
+
+/** A worker and a queue of short videos under the test's prefix, on one connection. */
+function workerAndQueue(
+  connection: RedisClient,
+  prefix: string,
+  options: Pick<ShortVideoWorkerOptions, 'processor' | 'waitingJobs'> & Partial<ShortVideoWorkerOptions>,
+) {
+  const prefixed = queuePrefix(prefix, shortVideoQueueName);
+  return {
+    worker: new ShortVideoWorker({
+      connection,
+      prefix: prefixed,
+      concurrency: 1,
+      lockMs: 5_000,
+      logger: silentLogger,
+      ...options,
+    }),
+    queue: new Queue(shortVideoQueueName, { connection, prefix: prefixed }),
+  };
+}
 
 describe('the short-video worker’s watchdog', () => {
   test('replaces a worker that takes no job while jobs wait; the new one takes them', async ({ redis, prefix }) => {
@@ -16,17 +38,12 @@ describe('the short-video worker’s watchdog', () => {
     // The queue's own count says nothing waits while the worker takes each job at once: a worker
     // that reports waiting jobs it never takes is what a fetch stuck on a dead connection looks like.
     let reportedWaiting = 0;
-    const worker = new ShortVideoWorker({
-      connection,
-      prefix: queuePrefix(prefix, shortVideoQueueName),
+    const { worker, queue } = workerAndQueue(connection, prefix, {
       concurrency: 2,
-      lockMs: 5_000,
       processor,
-      logger: silentLogger,
       waitingJobs: async () => reportedWaiting,
       restartIfStuckAfterMs: 200,
     });
-    const queue = new Queue(shortVideoQueueName, { connection, prefix: queuePrefix(prefix, shortVideoQueueName) });
     worker.start();
     try {
       await queue.add('job', {}, { jobId: 'first' });
@@ -52,18 +69,12 @@ describe('the short-video worker', () => {
     prefix,
   }) => {
     const connection = redis.connect();
-    const queue = new Queue(shortVideoQueueName, { connection, prefix: queuePrefix(prefix, shortVideoQueueName) });
     const statesSeen: string[] = [];
     const processor = (async () => {
       throw new Error('the stage broke');
     }) as ReturnType<typeof createShortVideoProcessor>;
-    const worker = new ShortVideoWorker({
-      connection,
-      prefix: queuePrefix(prefix, shortVideoQueueName),
-      concurrency: 1,
-      lockMs: 5_000,
+    const { worker, queue } = workerAndQueue(connection, prefix, {
       processor,
-      logger: silentLogger,
       waitingJobs: async () => 0,
       afterJobFailed: async (id) => statesSeen.push(`${id}:${await queue.getJobState(id)}`),
     });
