@@ -87,6 +87,8 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
   const database = await createDatabase(postgresUrl);
   const dataDir = mkdtempSync(join(os.tmpdir(), 'onair-bench-'));
   const operatorToken = randomBytes(24).toString('hex');
+  // Production refuses to start without a way to verify viewer tokens; no viewer joins here.
+  const viewerTokenSecret = randomBytes(32).toString('hex');
   const instances: OnAir[] = [];
   let worker: ChildProcess | undefined;
   try {
@@ -98,8 +100,7 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
       DATABASE_URL: database.url,
       DATA_DIR: dataDir,
       OPERATOR_TOKEN: operatorToken,
-      // Production refuses to start without a way to verify viewer tokens; no viewer joins here.
-      VIEWER_TOKEN_SECRET: randomBytes(32).toString('hex'),
+      VIEWER_TOKEN_SECRET: viewerTokenSecret,
       WORKER: 'off',
     });
     const openApi = async () => {
@@ -128,6 +129,8 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
       DATABASE_URL: database.url,
       DATA_DIR: dataDir,
       OPERATOR_TOKEN: operatorToken,
+      // The worker reads the API's configuration, as a deployment's shared secret gives it.
+      VIEWER_TOKEN_SECRET: viewerTokenSecret,
       WORKER_CONCURRENCY: String(concurrency),
       SHORT_VIDEO_STAGE_MS: '0',
       SHORT_VIDEO_FAILURE_RATE: '0',
