@@ -46,4 +46,34 @@ describe('Coalescer', () => {
     }
     expect(delivered.map(([, value]) => value)).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
   });
+
+  it('lags for good behind a source at exactly its rate after one late update, and catches up with headroom', () => {
+    /** Lateness of each update's delivery when updates come every 100 ms and the tenth is 60 ms late. */
+    const lagsAt = (intervalMs: number) => {
+      const pushedAt = new Map<number, number>();
+      const lags: number[] = [];
+      const paced = new Coalescer<number>(intervalMs, 1.5, (_, value) =>
+        lags.push(performance.now() - (pushedAt.get(value) ?? Number.NaN)),
+      );
+      const start = performance.now();
+      for (let value = 1; value <= 30; value++) {
+        setTimeout(
+          () => {
+            pushedAt.set(value, performance.now());
+            paced.push('live', value);
+          },
+          value * 100 + (value === 10 ? 60 : 0) - (performance.now() - start),
+        );
+      }
+      vi.advanceTimersByTime(3_200);
+      paced.clear();
+      return lags;
+    };
+    // At its own rate the bucket never gets a token back: every update after the late one waits.
+    expect(lagsAt(100).slice(-10)).toEqual(Array(10).fill(10));
+    // A quarter faster than the source (the fan-out's pace), it is back to no wait within a few updates.
+    const withHeadroom = lagsAt(80);
+    expect(withHeadroom.slice(0, 10)).toEqual(Array(10).fill(0));
+    expect(withHeadroom.slice(13)).toEqual(Array(withHeadroom.length - 13).fill(0));
+  });
 });

@@ -10,15 +10,19 @@ import type { VersionedStats } from './presence';
 import { type ViewerStats, viewerStatsSchema } from './schema';
 import { isNewer, nothingSeen, type StatsOrder, statsOrderId } from './stats-order';
 
-/** At most this many stats events per second per live and subscriber (on average; bursts of 1.5 absorb late timers). */
-const MAX_EVENTS_PER_SECOND = 10;
-const FANOUT_INTERVAL_MS = 1_000 / MAX_EVENTS_PER_SECOND;
+/**
+ * A live's subscribers get its stats changes at up to 12.5 events a second (on average; bursts of 1.5
+ * absorb late timers): a quarter above the 10 changes a second the platform is sized for, because a
+ * token bucket fed at exactly its own rate never gets a token back, so one late timer would delay
+ * every later change by as much, for good (bench/src/viewers/FINDINGS.md, section 1).
+ */
+const FANOUT_INTERVAL_MS = 80;
 const FANOUT_BURST = 1.5;
 /**
- * Publishers coalesce too, but four times finer: enough to turn thousands of joins a second into a
- * few dozen pub/sub messages, without adding a second 100 ms wait in series with the fan-out's.
+ * Publishers coalesce too, but finer (40 a second): enough to turn thousands of joins a second into a
+ * few dozen pub/sub messages, without adding a second wait in series with the fan-out's.
  */
-const PUBLISH_INTERVAL_MS = FANOUT_INTERVAL_MS / 4;
+const PUBLISH_INTERVAL_MS = 25;
 const PUBLISH_BURST = 2;
 const fanoutPace: Pace = { intervalMs: FANOUT_INTERVAL_MS, burst: FANOUT_BURST };
 /** Subscribers written per turn of the event loop (about 10 ms of socket writes). */
@@ -85,7 +89,7 @@ export async function listenToAllStats(
 
 /**
  * Publishes stats changes to every server instance, coalesced per live: a burst of thousands of joins
- * on this instance becomes at most forty messages a second on the live's channel, and ten on the
+ * on this instance becomes at most forty messages a second on the live's channel, and 12.5 on the
  * overview's (whose subscribers, the dashboards' lists, get every live's changes without a fan-out
  * stage of their own), the last one always carrying the latest stats. Above the throttle's threshold,
  * one message per throttled interval on each.
@@ -151,8 +155,8 @@ interface LiveGroup {
 /**
  * This instance's subscribers, grouped by live. One hub listener per live (one Redis subscription
  * per instance, not per client); each update is serialized once and the same bytes go to every
- * subscriber of the live, at most ten times a second (once per throttled interval above the
- * throttle's threshold), ending on the latest value.
+ * subscriber of the live, at most once per FANOUT_INTERVAL_MS (once per throttled interval above
+ * the throttle's threshold), ending on the latest value.
  */
 export class StatsFanout {
   private readonly groups = new Map<string, LiveGroup>();

@@ -16,7 +16,7 @@ const scripts = {
 /**
  * How old a sharded live's stats may be in a heartbeat's answer. A heartbeat changes no count, and
  * reading every shard for each one would cost N reads per heartbeat, the bulk of a mega-live's
- * traffic; a screen's own stream is as old as this anyway (ten frames a second).
+ * traffic; a screen's own stream is as old as this anyway (a frame every 80 ms at most).
  */
 const heartbeatStatsMaxAgeMs = 100;
 /** Lives whose combined stats this instance keeps for heartbeats (the oldest go first). */
