@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFilesFirst from './test/support/sequencer';
 
 /** No OnAir server, no database, no slow child process: the deployment files rendered and checked. */
 const fast = ['test/deployment.test.ts', 'test/kubernetes.test.ts'];
@@ -17,6 +18,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 60_000,
+    sequence: { sequencer: SlowFilesFirst },
     projects: [
       {
         extends: true,

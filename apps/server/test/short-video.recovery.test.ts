@@ -5,18 +5,9 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect } from 'vitest';
 import { test } from './support/fixtures';
 import { freePort } from './support/process';
-import { probe } from './support/recordings';
 import { deleteKeys, redisUrl } from './support/redis';
 import { operatorToken } from './support/server';
-import {
-  allStages,
-  backdateStart,
-  completedStagesOf,
-  liveOnAir,
-  streamGroup,
-  videosOf,
-  waitForVideo,
-} from './support/short-videos';
+import { allStages, completedStagesOf, liveOnAir, streamGroup, videosOf, waitForVideo } from './support/short-videos';
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 // Several processes share the data: PostgreSQL (a PGlite directory belongs to one process).
@@ -26,43 +17,6 @@ describe('short-video pipeline through crashes', () => {
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((worker) => worker.kill('SIGKILL')));
   });
-
-  test('finishes the clip of a worker killed with -9 mid-render in another worker: one READY video, no partial file served', async ({
-    isolatedWorld,
-  }) => {
-    const world = await isolatedWorld('postgres');
-    const api = await world.start({ WORKER: 'off' });
-    // A short lock so the job is recovered within seconds.
-    const workerEnv = { SHORT_VIDEO_LOCK_MS: '2000', WORKER_CONCURRENCY: '2' };
-    const doomed = await spawnWorker(world, workerEnv);
-    workers.push(doomed);
-    const liveId = await liveOnAir(api.operator, 'Killed mid-render');
-    // A 20-second live: its render lasts long enough to be caught in the middle.
-    await backdateStart(api.onair.database.db, liveId, 20);
-    await api.operator.live.end.mutate({ id: liveId });
-
-    // Past the render's start (50%), as ffmpeg reports its progress.
-    const midway = await waitForVideo(
-      api.client,
-      liveId,
-      (video) => video.status === 'PROCESSING' && video.stage === 'render' && video.progress > 50,
-    );
-    expect(await doomed.kill('SIGKILL')).toBeNull();
-    // What the killed ffmpeg was writing is no clip: nothing is served under the video's name.
-    expect((await fetch(`${api.url}/media/clips/${midway.id}.mp4`)).status).toBe(404);
-    const survivor = await spawnWorker(world, workerEnv);
-    workers.push(survivor);
-
-    const ready = await waitForVideo(api.client, liveId, (video) => video.status === 'READY', 90_000);
-    expect(ready).toMatchObject({ id: midway.id, progress: 100, error: null });
-    // The recovered run is (at least) the job's second start.
-    expect(ready.attempts).toBeGreaterThanOrEqual(2);
-    expect(await videosOf(api.client, liveId)).toHaveLength(1);
-    expect(await completedStagesOf(api.onair.database.db, ready.id)).toEqual(allStages);
-    const clip = await probe(`${api.url}${ready.videoUrl}`);
-    expect(Math.abs(clip.durationSec - (ready.durationSec ?? 0))).toBeLessThanOrEqual(0.5);
-    expect(await survivor.kill('SIGTERM')).toBe(0);
-  }, 180_000);
 
   test('hands an active job back on SIGTERM, without spending an attempt, for another worker to finish', async ({
     isolatedWorld,
