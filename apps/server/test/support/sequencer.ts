@@ -13,6 +13,7 @@ const slowFiles = [
   'client-package.test.ts',
   'viewers.realtime.test.ts',
   'short-video.recovery.test.ts',
+  'short-video.retry.test.ts',
 ];
 
 const slowRank = (file: TestSpecification) => {
