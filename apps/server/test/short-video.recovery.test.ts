@@ -2,21 +2,17 @@ import { createLogger, createOnAir, eventStreamKey, loadEnv } from '@onair/api';
 import { lives, outbox } from '@onair/api/tables';
 import { eq, isNull } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { test } from './support/fixtures';
 import { freePort } from './support/process';
 import { deleteKeys, redisUrl } from './support/redis';
 import { operatorToken } from './support/server';
 import { allStages, completedStagesOf, liveOnAir, streamGroup, videosOf, waitForVideo } from './support/short-videos';
-import { spawnWorker, type WorkerProcess } from './support/worker-process';
+import { spawnWorker, workersKilledAfterEach } from './support/worker-process';
 
 // Several processes share the data: PostgreSQL (a PGlite directory belongs to one process).
 describe('short-video pipeline through crashes', () => {
-  const workers: WorkerProcess[] = [];
-  // Before the test's world is cleaned up (fixtures are torn down after afterEach).
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((worker) => worker.kill('SIGKILL')));
-  });
+  const workers = workersKilledAfterEach();
 
   test('hands an active job back on SIGTERM, without spending an attempt, for another worker to finish', async ({
     isolatedWorld,

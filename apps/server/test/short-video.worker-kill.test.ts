@@ -1,17 +1,13 @@
-import { afterEach, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { test } from './support/fixtures';
 import { probe } from './support/recordings';
 import { allStages, backdateStart, completedStagesOf, liveOnAir, videosOf, waitForVideo } from './support/short-videos';
-import { spawnWorker, type WorkerProcess } from './support/worker-process';
+import { spawnWorker, workersKilledAfterEach } from './support/worker-process';
 
 // The longest of the crash tests (two worker processes, a render and a half), in a file of its own so
 // it runs beside the others (short-video.recovery.test.ts) instead of after them.
 describe('short-video pipeline through a worker killed mid-render', () => {
-  const workers: WorkerProcess[] = [];
-  // Before the test's world is cleaned up (fixtures are torn down after afterEach).
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((worker) => worker.kill('SIGKILL')));
-  });
+  const workers = workersKilledAfterEach();
 
   test('finishes the clip of a worker killed with -9 mid-render in another worker: one READY video, no partial file served', async ({
     isolatedWorld,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { vi } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { redisUrl } from './redis';
 import { operatorToken, type TestEnvironment } from './server';
 
@@ -61,4 +61,16 @@ export async function spawnWorker(world: TestEnvironment, env: Record<string, st
       return exited;
     },
   };
+}
+
+/**
+ * A list for the worker processes the current file's tests spawn, each killed after its test: in
+ * `afterEach`, so before the test's world is cleaned up (fixtures are torn down after it).
+ */
+export function workersKilledAfterEach(): WorkerProcess[] {
+  const workers: WorkerProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.kill('SIGKILL')));
+  });
+  return workers;
 }
