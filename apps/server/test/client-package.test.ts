@@ -41,8 +41,7 @@ let server: TestServer;
 let project: string;
 
 beforeAll(async () => {
-  // Built here, beside the other test files, unless dist/ is already newer than the sources (no
-  // other task of `pnpm test` builds the client, so nothing else writes dist/ meanwhile).
+  // `pnpm test` builds it first (turbo); run alone, this test builds what it packs.
   if (!builtIsCurrent()) await run('pnpm', ['run', 'build'], { cwd: clientDir });
   project = mkdtempSync(join(tmpdir(), 'onair-client-consumer-'));
   const packed = await run('pnpm', ['pack', '--pack-destination', project], { cwd: clientDir });
