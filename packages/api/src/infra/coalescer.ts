@@ -14,7 +14,9 @@ export interface Pace {
  * A bucket rather than a fixed window restarted at each delivery: updates arriving at about the
  * limit's own rate would otherwise land just inside each window, and every late timer (a busy event
  * loop) would push the next window later, so each update waited longer than the last. The bucket's
- * fractional burst absorbs that lateness instead.
+ * fractional burst absorbs that jitter instead. It cannot absorb a late update followed by an
+ * on-time one when updates come at exactly its rate: the token spent early never comes back, and
+ * every later update waits as long. So callers pace it above the rate they feed it (`StatsFanout`).
  *
  * Each push may name its own pace (a live's stats go slower once its audience is huge): the bucket
  * refills at the pace of the push that last touched it. A value already waiting keeps the wait it
