@@ -16,15 +16,12 @@ import { isNewer, nothingSeen, type StatsOrder, statsOrderId } from './stats-ord
  * token bucket fed at exactly its own rate never gets a token back, so one late timer would delay
  * every later change by as much, for good (bench/src/viewers/FINDINGS.md, section 1).
  */
-const FANOUT_INTERVAL_MS = 80;
-const FANOUT_BURST = 1.5;
+const fanoutPace: Pace = { intervalMs: 80, burst: 1.5 };
 /**
  * Publishers coalesce too, but finer (40 a second): enough to turn thousands of joins a second into a
  * few dozen pub/sub messages, without adding a second wait in series with the fan-out's.
  */
-const PUBLISH_INTERVAL_MS = 25;
-const PUBLISH_BURST = 2;
-const fanoutPace: Pace = { intervalMs: FANOUT_INTERVAL_MS, burst: FANOUT_BURST };
+const publishPace: Pace = { intervalMs: 25, burst: 2 };
 /** Subscribers written per turn of the event loop (about 10 ms of socket writes). */
 const WRITE_SLICE = 1_000;
 
@@ -97,20 +94,17 @@ export async function listenToAllStats(
 export class StatsPublisher {
   private readonly perLive: Coalescer<VersionedStats>;
   private readonly overview: Coalescer<VersionedStats>;
-  private readonly paces: Pace[] = [
-    { intervalMs: PUBLISH_INTERVAL_MS, burst: PUBLISH_BURST },
-    { intervalMs: FANOUT_INTERVAL_MS, burst: FANOUT_BURST },
-  ];
+  private readonly paces: Pace[] = [publishPace, fanoutPace];
 
   constructor(
     private readonly hub: RealtimeHub,
     private readonly logger: Logger,
     private readonly throttle: StatsThrottle,
   ) {
-    this.perLive = new Coalescer(PUBLISH_INTERVAL_MS, PUBLISH_BURST, (liveId, value) =>
+    this.perLive = new Coalescer(publishPace.intervalMs, publishPace.burst, (liveId, value) =>
       this.publish(liveStatsChannel(liveId), value),
     );
-    this.overview = new Coalescer(FANOUT_INTERVAL_MS, FANOUT_BURST, (liveId, value) =>
+    this.overview = new Coalescer(fanoutPace.intervalMs, fanoutPace.burst, (liveId, value) =>
       this.publish(allStatsChannelOf(liveId), value),
     );
   }
@@ -155,7 +149,7 @@ interface LiveGroup {
 /**
  * This instance's subscribers, grouped by live. One hub listener per live (one Redis subscription
  * per instance, not per client); each update is serialized once and the same bytes go to every
- * subscriber of the live, at most once per FANOUT_INTERVAL_MS (once per throttled interval above
+ * subscriber of the live, at most once per `fanoutPace` interval (once per throttled interval above
  * the throttle's threshold), ending on the latest value.
  */
 export class StatsFanout {
@@ -170,7 +164,7 @@ export class StatsFanout {
     registry: Registry,
     private readonly throttle: StatsThrottle,
   ) {
-    this.coalescer = new Coalescer(FANOUT_INTERVAL_MS, FANOUT_BURST, (liveId) => this.flush(liveId));
+    this.coalescer = new Coalescer(fanoutPace.intervalMs, fanoutPace.burst, (liveId) => this.flush(liveId));
     const groups = this.groups;
     this.subscriberGauge = new Gauge({
       name: 'onair_viewer_stats_subscribers',
