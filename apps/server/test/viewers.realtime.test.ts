@@ -68,10 +68,10 @@ describe('viewer.onStats', () => {
     }
   });
 
-  test('releases every listener after 1,000 subscribe/unsubscribe cycles', async ({ server }) => {
+  test('releases every listener after 200 subscribe/unsubscribe cycles, 50 at a time', async ({ server }) => {
     const liveId = await liveOnAir(server.operator, 'Real time');
     const before = { hub: server.onair.realtime.counts(), fanout: server.onair.viewers.fanout.counts() };
-    for (let batch = 0; batch < 20; batch++) {
+    for (let batch = 0; batch < 4; batch++) {
       await Promise.all(
         Array.from({ length: 50 }, async () => {
           const recorder = new Recorder<ViewerStats>();

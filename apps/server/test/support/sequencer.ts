@@ -14,6 +14,11 @@ const slowFiles = [
   'viewers.realtime.test.ts',
   'short-video.recovery.test.ts',
   'short-video.retry.test.ts',
+  // Short in CPU but long in waiting (a 10 s idle timeout, a Redis that never answers, a simulated
+  // audience's seconds): started last, they had the machine to themselves for the final half-minute.
+  'idle-lives.test.ts',
+  'operations.test.ts',
+  'simulator.test.ts',
 ];
 
 const slowRank = (file: TestSpecification) => {
