@@ -1,10 +1,18 @@
+import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 import { API_ORIGIN, DASHBOARD_ORIGIN, OPERATOR_TOKEN } from './e2e/support/world';
 
 /**
  * End-to-end tests of the built dashboard against the built API (`pnpm build` first; turbo's `test`
- * depends on `build`). Browsers are never downloaded: the system Chromium is used.
+ * depends on `build`). Browsers are never downloaded: the system's Chromium is used.
  */
+
+/**
+ * Debian's headless shell (`chromium-headless-shell`, what Playwright itself runs headless) when it
+ * is installed: the browser without its window system used a third less CPU over the suite (31 s
+ * against 43 s). Debian's full `chromium` otherwise.
+ */
+const chromium = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find((path) => existsSync(path));
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',
@@ -39,7 +47,7 @@ export default defineConfig({
     // over the suite), and the end-of-test screenshot above still shows the page.
     trace: { mode: 'retain-on-failure', screenshots: false },
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: chromium,
       args: [
         '--no-sandbox',
         '--disable-gpu',
