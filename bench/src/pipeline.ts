@@ -92,17 +92,16 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
   const instances: OnAir[] = [];
   let worker: ChildProcess | undefined;
   try {
-    const env = loadEnv({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+    // What the API instances and the worker share, as a deployment's configuration gives it to both.
+    const shared = {
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       DATABASE_URL: database.url,
       DATA_DIR: dataDir,
       OPERATOR_TOKEN: operatorToken,
       VIEWER_TOKEN_SECRET: viewerTokenSecret,
-      WORKER: 'off',
-    });
+    };
+    const env = loadEnv({ ...shared, NODE_ENV: 'production', LOG_LEVEL: 'warn', WORKER: 'off' });
     const openApi = async () => {
       const instance = await createOnAir({ env, logger: createLogger(env, 'onair-bench'), operatorToken });
       instances.push(instance);
@@ -124,13 +123,7 @@ export async function runPipelineBench(overrides: PipelineBenchOptions = {}): Pr
       return { instance, end: (id: string) => operator.live.end({ id }), onAir, watcher: watchReady(instance) };
     };
     worker = await startWorker({
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: prefix,
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      OPERATOR_TOKEN: operatorToken,
-      // The worker reads the API's configuration, as a deployment's shared secret gives it.
-      VIEWER_TOKEN_SECRET: viewerTokenSecret,
+      ...shared,
       WORKER_CONCURRENCY: String(concurrency),
       SHORT_VIDEO_STAGE_MS: '0',
       SHORT_VIDEO_FAILURE_RATE: '0',
