@@ -205,6 +205,9 @@ describe.each(['data plane', 'tRPC'] as const)('the viewers contract, served by 
       await server().operator.live.end.mutate({ id: liveId.toUpperCase() });
       const refused = await refusal(viewers.join.mutate({ liveId: liveId.toUpperCase(), viewerId: 'late' }));
       expect(refused.data?.code).toBe('CONFLICT');
+      // The audience is zeroed when `live.ended` is handled, just after the end commits: a few
+      // milliseconds on PostgreSQL, where the first read could come before it.
+      await expect.poll(async () => (await viewers.stats.query({ liveId })).current).toBe(0);
       expect(await viewers.stats.query({ liveId: liveId.toUpperCase() })).toMatchObject({
         liveId,
         current: 0,
