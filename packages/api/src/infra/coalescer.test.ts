@@ -8,7 +8,9 @@ describe('Coalescer', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
     delivered = [];
-    coalescer = new Coalescer<number>(100, 1.5, (key, value) => delivered.push([key, value, performance.now()]));
+    coalescer = new Coalescer<number>({ intervalMs: 100, burst: 1.5 }, (key, value) =>
+      delivered.push([key, value, performance.now()]),
+    );
   });
   afterEach(() => {
     coalescer.clear();
@@ -52,7 +54,7 @@ describe('Coalescer', () => {
     const lagsAt = (intervalMs: number) => {
       const pushedAt = new Map<number, number>();
       const lags: number[] = [];
-      const paced = new Coalescer<number>(intervalMs, 1.5, (_, value) =>
+      const paced = new Coalescer<number>({ intervalMs, burst: 1.5 }, (_, value) =>
         lags.push(performance.now() - (pushedAt.get(value) ?? Number.NaN)),
       );
       for (let value = 1; value <= 30; value++) {

@@ -25,16 +25,13 @@ export interface Pace {
 export class Coalescer<T> {
   private readonly buckets = new Map<string, Bucket<T>>();
   private readonly janitor: NodeJS.Timeout;
-  private readonly pace: Pace;
 
   constructor(
-    intervalMs: number,
-    burst: number,
+    private readonly pace: Pace,
     private readonly deliver: (key: string, value: T) => void,
   ) {
-    this.pace = { intervalMs, burst };
     // Idle keys (full bucket, nothing waiting) are forgotten, so memory follows the active keys only.
-    this.janitor = setInterval(() => this.forgetIdle(), Math.max(1_000, intervalMs * burst * 10));
+    this.janitor = setInterval(() => this.forgetIdle(), Math.max(1_000, pace.intervalMs * pace.burst * 10));
     this.janitor.unref();
   }
 

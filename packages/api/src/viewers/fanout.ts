@@ -101,12 +101,8 @@ export class StatsPublisher {
     private readonly logger: Logger,
     private readonly throttle: StatsThrottle,
   ) {
-    this.perLive = new Coalescer(publishPace.intervalMs, publishPace.burst, (liveId, value) =>
-      this.publish(liveStatsChannel(liveId), value),
-    );
-    this.overview = new Coalescer(fanoutPace.intervalMs, fanoutPace.burst, (liveId, value) =>
-      this.publish(allStatsChannelOf(liveId), value),
-    );
+    this.perLive = new Coalescer(publishPace, (liveId, value) => this.publish(liveStatsChannel(liveId), value));
+    this.overview = new Coalescer(fanoutPace, (liveId, value) => this.publish(allStatsChannelOf(liveId), value));
   }
 
   changed(current: VersionedStats): void {
@@ -164,7 +160,7 @@ export class StatsFanout {
     registry: Registry,
     private readonly throttle: StatsThrottle,
   ) {
-    this.coalescer = new Coalescer(fanoutPace.intervalMs, fanoutPace.burst, (liveId) => this.flush(liveId));
+    this.coalescer = new Coalescer(fanoutPace, (liveId) => this.flush(liveId));
     const groups = this.groups;
     this.subscriberGauge = new Gauge({
       name: 'onair_viewer_stats_subscribers',
