@@ -64,7 +64,7 @@ describe('the short-video worker’s watchdog', () => {
 });
 
 describe('the short-video worker', () => {
-  test('reports a job that ended failed once BullMQ holds it failed (a retry made meanwhile can re-run it)', async ({
+  test('reports a job that ended failed once BullMQ holds it failed, and not the attempts retried before', async ({
     redis,
     prefix,
   }) => {
@@ -80,8 +80,9 @@ describe('the short-video worker', () => {
     });
     worker.start();
     try {
-      await queue.add('job', {}, { jobId: 'broken', attempts: 1 });
+      await queue.add('job', {}, { jobId: 'broken', attempts: 3 });
       await vi.waitFor(() => expect(statesSeen).toEqual(['broken:failed']), { timeout: 10_000 });
+      expect(await queue.getJob('broken')).toMatchObject({ attemptsMade: 3 });
     } finally {
       await worker.stop();
       await queue.close();

@@ -239,7 +239,7 @@ export interface ShortVideoWorkerOptions {
    * failover broke, and the worker then looks alive while it takes nothing.
    */
   restartIfStuckAfterMs?: number;
-  /** Called with the id of each job that ended failed, once BullMQ has recorded it so. */
+  /** Called with the id of each job that ended failed (not of each failed attempt), once BullMQ has recorded it so. */
   afterJobFailed?: (id: string) => Promise<unknown>;
 }
 
@@ -291,7 +291,9 @@ export class ShortVideoWorker {
         { shortVideoId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
         'short-video attempt failed',
       );
-      if (job?.id && this.options.afterJobFailed) {
+      // Every failed attempt comes here; only one that ended the job (no retry left, or one that must
+      // not be retried) is moved to BullMQ's failed set and given a finishedOn.
+      if (job?.id && typeof job.finishedOn === 'number' && this.options.afterJobFailed) {
         this.options.afterJobFailed(job.id).catch((error: unknown) => {
           logger.warn({ err: error, shortVideoId: job.id }, 'failed short-video job not checked; the reconciler will');
         });
