@@ -181,6 +181,11 @@ export class RedisTimeoutError extends Error {
 /**
  * A Lua script run by hash (EVALSHA), loaded on first use and again after a Redis restart
  * (NOSCRIPT). Scripts live in `.lua` files next to their domain; see `readLua`.
+ *
+ * Not ioredis's `defineCommand`: with auto-pipelining on, its script commands now and then crashed
+ * the process (`results[i] is not iterable` in ioredis's autoPipelining.js) or left a pipeline
+ * waiting for good (the sharded viewers' test hung), in ioredis 6.0.0; tried on 2026-12-02 and again
+ * on 2026-12-04.
  */
 export class LuaScript {
   private readonly sha: string;
